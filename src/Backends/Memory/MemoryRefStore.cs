@@ -1,0 +1,68 @@
+using IrminSharp.Store;
+
+namespace IrminSharp.Backends.Memory;
+
+/// <summary>A ref store in memory.</summary>
+public sealed class MemoryRefStore : IRefStore
+{
+    private readonly Lock gate = new();
+    private readonly SortedDictionary<string, Hash> refs = new(StringComparer.Ordinal);
+    private readonly RefWatchers watchers = new();
+
+    /// <inheritdoc/>
+    public bool TryRead(string name, out Hash value)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        lock (gate)
+        {
+            return refs.TryGetValue(name, out value);
+        }
+    }
+
+    /// <inheritdoc/>
+    public bool CompareAndSwap(string name, Hash? expected, Hash? desired, out Hash? actual)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        lock (gate)
+        {
+            actual = refs.TryGetValue(name, out var current) ? current : null;
+            if (actual != expected)
+            {
+                return false;
+            }
+
+            if (desired is { } d)
+            {
+                refs[name] = d;
+            }
+            else
+            {
+                refs.Remove(name);
+            }
+
+            if (actual != desired)
+            {
+                watchers.Publish(new RefChange(name, actual, desired));
+            }
+
+            actual = desired;
+            return true;
+        }
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<KeyValuePair<string, Hash>> List(string prefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        lock (gate)
+        {
+            return refs.Where(r => r.Key.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        }
+    }
+
+    /// <inheritdoc/>
+    public IDisposable Watch(Action<RefChange> onChange) => watchers.Subscribe(onChange);
+
+    /// <inheritdoc/>
+    public void Dispose() => watchers.Dispose();
+}

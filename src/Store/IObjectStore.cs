@@ -1,0 +1,26 @@
+namespace IrminSharp.Store;
+
+/// <summary>
+/// A content-addressed object store: encoded objects by hash. The backend contract every
+/// storage implements.
+/// </summary>
+/// <remarks>
+/// Objects are immutable; adding one that exists is a no-op. An added object is visible to
+/// readers at once, and durable after <see cref="Flush"/> returns. Implementations are safe for
+/// concurrent use.
+/// </remarks>
+public interface IObjectStore : IDisposable
+{
+    /// <summary>Reads an encoded object; false when absent.</summary>
+    bool TryRead(Hash hash, out ReadOnlyMemory<byte> encodedObject);
+
+    /// <summary>Whether an object is present.</summary>
+    bool Contains(Hash hash);
+
+    /// <summary>Adds an encoded object under its hash; true when it was new.</summary>
+    /// <remarks>The caller computed <paramref name="hash"/> from <paramref name="encodedObject"/> with the store's schema.</remarks>
+    bool Add(Hash hash, ReadOnlySpan<byte> encodedObject);
+
+    /// <summary>Makes every added object durable.</summary>
+    void Flush();
+}

@@ -1,0 +1,85 @@
+using System.Collections.Immutable;
+
+namespace IrminSharp.Store;
+
+/// <summary>
+/// A decoded node object: either a flat, sorted list of entries, or an inner node of a hash trie
+/// with up to 32 children.
+/// </summary>
+public sealed class NodeObject
+{
+    private NodeObject(ImmutableArray<NodeEntry> entries, long count, uint bitmap, ImmutableArray<Hash> children)
+    {
+        Entries = entries;
+        Count = count;
+        Bitmap = bitmap;
+        Children = children;
+    }
+
+    /// <summary>Whether this is an inner trie node (else a flat list of entries).</summary>
+    public bool IsInner => !Children.IsDefault;
+
+    /// <summary>The entries, sorted by step (ordinal); default for inner nodes.</summary>
+    public ImmutableArray<NodeEntry> Entries { get; }
+
+    /// <summary>The number of entries in this node and every node below it.</summary>
+    public long Count { get; }
+
+    /// <summary>Which of the 32 buckets hold a child (bit i for bucket i); inner nodes only.</summary>
+    public uint Bitmap { get; }
+
+    /// <summary>The children of the occupied buckets, in bucket order; inner nodes only.</summary>
+    public ImmutableArray<Hash> Children { get; }
+
+    /// <summary>A flat node. <paramref name="entries"/> must be sorted by step, ordinal, without duplicates.</summary>
+    public static NodeObject Flat(ImmutableArray<NodeEntry> entries) => new(entries, entries.Length, 0, default);
+
+    /// <summary>An inner trie node.</summary>
+    public static NodeObject Inner(long count, uint bitmap, ImmutableArray<Hash> children) => new(default, count, bitmap, children);
+
+    /// <summary>The empty node.</summary>
+    public static NodeObject Empty { get; } = Flat(ImmutableArray<NodeEntry>.Empty);
+
+    /// <summary>Finds an entry by step in a flat node by binary search.</summary>
+    public bool TryFindFlat(string step, out NodeEntry entry)
+    {
+        var entries = Entries;
+        int lo = 0, hi = entries.Length - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var c = string.CompareOrdinal(entries[mid].Step, step);
+            if (c == 0)
+            {
+                entry = entries[mid];
+                return true;
+            }
+
+            if (c < 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        entry = default;
+        return false;
+    }
+
+    /// <summary>The child hash of bucket <paramref name="bucket"/>, if occupied.</summary>
+    public bool TryGetChild(int bucket, out Hash child)
+    {
+        var bit = 1u << bucket;
+        if ((Bitmap & bit) == 0)
+        {
+            child = default;
+            return false;
+        }
+
+        child = Children[System.Numerics.BitOperations.PopCount(Bitmap & (bit - 1))];
+        return true;
+    }
+}

@@ -1,0 +1,166 @@
+using System.Buffers;
+using System.Collections.Immutable;
+
+namespace IrminSharp.Store;
+
+/// <summary>
+/// Typed access to an <see cref="IObjectStore"/> through a <see cref="Schema"/>: reads decode and
+/// cache nodes and commits; writes encode, hash and add.
+/// </summary>
+/// <remarks>Safe for concurrent use.</remarks>
+public sealed class ObjectDatabase
+{
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? scratch;
+
+    private readonly ObjectCache<NodeObject> nodes;
+    private readonly ObjectCache<Commit> commits;
+
+    /// <summary>Creates the database over a store.</summary>
+    public ObjectDatabase(IObjectStore store, Schema schema, int cacheCapacity = 100_000)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(schema);
+        Store = store;
+        Schema = schema;
+        nodes = new ObjectCache<NodeObject>(cacheCapacity);
+        commits = new ObjectCache<Commit>(cacheCapacity);
+        EmptyNodeHash = HashNode(NodeObject.Empty);
+    }
+
+    /// <summary>The underlying store.</summary>
+    public IObjectStore Store { get; }
+
+    /// <summary>The schema objects are encoded with.</summary>
+    public Schema Schema { get; }
+
+    /// <summary>The hash of the empty node.</summary>
+    public Hash EmptyNodeHash { get; }
+
+    /// <summary>Whether an object is present.</summary>
+    public bool Contains(Hash hash) => Store.Contains(hash);
+
+    /// <summary>Reads an encoded object, or throws <see cref="ObjectNotFoundException"/>.</summary>
+    public ReadOnlyMemory<byte> ReadRaw(Hash hash, string what = "object") =>
+        Store.TryRead(hash, out var bytes) ? bytes : throw new ObjectNotFoundException(hash, what);
+
+    /// <summary>Reads a node (flat or inner).</summary>
+    public NodeObject ReadNode(Hash hash)
+    {
+        if (nodes.TryGet(hash, out var node))
+        {
+            return node;
+        }
+
+        if (hash == EmptyNodeHash)
+        {
+            return NodeObject.Empty;
+        }
+
+        node = Schema.DecodeNode(ReadRaw(hash, "node"), hash);
+        nodes.Add(hash, node);
+        return node;
+    }
+
+    /// <summary>Reads a commit.</summary>
+    public Commit ReadCommit(Hash hash)
+    {
+        if (commits.TryGet(hash, out var commit))
+        {
+            return commit;
+        }
+
+        commit = Schema.DecodeCommit(ReadRaw(hash, "commit"), hash);
+        commits.Add(hash, commit);
+        return commit;
+    }
+
+    /// <summary>Reads a commit; false when it is absent.</summary>
+    public bool TryReadCommit(Hash hash, out Commit commit)
+    {
+        if (commits.TryGet(hash, out commit))
+        {
+            return true;
+        }
+
+        if (!Store.TryRead(hash, out var bytes))
+        {
+            return false;
+        }
+
+        commit = Schema.DecodeCommit(bytes, hash);
+        commits.Add(hash, commit);
+        return true;
+    }
+
+    /// <summary>Reads a contents object's value bytes.</summary>
+    public ReadOnlyMemory<byte> ReadContents(Hash hash) => Schema.DecodeContents(ReadRaw(hash, "contents"), hash);
+
+    /// <summary>The hash a contents object would have.</summary>
+    public Hash HashContents(ReadOnlySpan<byte> value) => WriteContents(value, persist: false);
+
+    /// <summary>Encodes a contents object, and adds it to the store when <paramref name="persist"/>.</summary>
+    public Hash WriteContents(ReadOnlySpan<byte> value, bool persist = true)
+    {
+        var buffer = Scratch();
+        Schema.EncodeContents(value, buffer);
+        return Finish(buffer, persist);
+    }
+
+    /// <summary>The hash a node object would have.</summary>
+    public Hash HashNode(NodeObject node) => WriteNode(node, persist: false);
+
+    /// <summary>Encodes a node, and adds it to the store when <paramref name="persist"/>.</summary>
+    public Hash WriteNode(NodeObject node, bool persist = true)
+    {
+        var buffer = Scratch();
+        Schema.EncodeNode(node, buffer);
+        var hash = Finish(buffer, persist);
+        if (persist)
+        {
+            nodes.Add(hash, node);
+        }
+
+        return hash;
+    }
+
+    /// <summary>Encodes a commit and adds it to the store.</summary>
+    public Commit WriteCommit(Hash root, ImmutableArray<Hash> parents, CommitInfo info, bool persist = true)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        long height = 0;
+        foreach (var parent in parents)
+        {
+            height = Math.Max(height, ReadCommit(parent).Height);
+        }
+
+        var buffer = Scratch();
+        Schema.EncodeCommit(root, parents, info, height + 1, buffer);
+        var hash = Finish(buffer, persist);
+        var commit = new Commit(hash, root, parents, info, height + 1);
+        if (persist)
+        {
+            commits.Add(hash, commit);
+        }
+
+        return commit;
+    }
+
+    private static ArrayBufferWriter<byte> Scratch()
+    {
+        var buffer = scratch ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        return buffer;
+    }
+
+    private Hash Finish(ArrayBufferWriter<byte> buffer, bool persist)
+    {
+        var hash = Schema.ComputeHash(buffer.WrittenSpan);
+        if (persist)
+        {
+            Store.Add(hash, buffer.WrittenSpan);
+        }
+
+        return hash;
+    }
+}
