@@ -1,0 +1,96 @@
+using IrminSharp.Store;
+using Xunit;
+
+namespace IrminSharp.Testing;
+
+/// <summary>The behaviour every <see cref="IRefStore"/> owes; each backend's tests inherit it.</summary>
+public abstract class RefStoreContract
+{
+    private static readonly Hash A = Hash.ComputeBlake3([1]);
+    private static readonly Hash B = Hash.ComputeBlake3([2]);
+    private static readonly Hash C = Hash.ComputeBlake3([3]);
+
+    protected abstract IRefStore CreateStore();
+
+    [Fact]
+    public void CompareAndSwap_CreateMoveDelete()
+    {
+        using var refs = CreateStore();
+        Assert.False(refs.TryRead("heads/main", out _));
+        Assert.True(refs.CompareAndSwap("heads/main", null, A, out _));
+        Assert.True(refs.TryRead("heads/main", out var value));
+        Assert.Equal(A, value);
+        Assert.True(refs.CompareAndSwap("heads/main", A, B, out _));
+        Assert.True(refs.CompareAndSwap("heads/main", B, null, out _));
+        Assert.False(refs.TryRead("heads/main", out _));
+    }
+
+    [Fact]
+    public void CompareAndSwap_WrongExpectation_FailsAndReportsTheActualValue()
+    {
+        using var refs = CreateStore();
+        refs.CompareAndSwap("heads/x", null, A, out _);
+        Assert.False(refs.CompareAndSwap("heads/x", B, C, out var actual));
+        Assert.Equal(A, actual);
+        Assert.False(refs.CompareAndSwap("heads/x", null, C, out actual));
+        Assert.Equal(A, actual);
+        Assert.True(refs.TryRead("heads/x", out var value));
+        Assert.Equal(A, value);
+    }
+
+    [Fact]
+    public void List_ByPrefix_IsSorted()
+    {
+        using var refs = CreateStore();
+        refs.CompareAndSwap("heads/b", null, A, out _);
+        refs.CompareAndSwap("heads/a", null, B, out _);
+        refs.CompareAndSwap("tags/v1", null, C, out _);
+        Assert.Equal(["heads/a", "heads/b"], refs.List("heads/").Select(r => r.Key));
+        Assert.Equal(3, refs.List().Count);
+    }
+
+    [Fact]
+    public void ConcurrentSwaps_ExactlyOneWinsEachRound()
+    {
+        using var refs = CreateStore();
+        refs.CompareAndSwap("heads/race", null, A, out _);
+        var wins = 0;
+        Parallel.For(0, 16, i =>
+        {
+            if (refs.CompareAndSwap("heads/race", A, Hash.ComputeBlake3([(byte)(10 + i)]), out _))
+            {
+                Interlocked.Increment(ref wins);
+            }
+        });
+        Assert.Equal(1, wins);
+    }
+
+    [Fact]
+    public async Task Watch_SeesChangesInOrder_UntilDisposed()
+    {
+        using var refs = CreateStore();
+        var seen = new List<RefChange>();
+        var three = new TaskCompletionSource();
+        var watch = refs.Watch(change =>
+        {
+            lock (seen)
+            {
+                seen.Add(change);
+                if (seen.Count == 3)
+                {
+                    three.TrySetResult();
+                }
+            }
+        });
+        refs.CompareAndSwap("heads/w", null, A, out _);
+        refs.CompareAndSwap("heads/w", A, B, out _);
+        refs.CompareAndSwap("heads/w", B, null, out _);
+        await three.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        watch.Dispose();
+        refs.CompareAndSwap("heads/w", null, C, out _);
+        await Task.Delay(100);
+        Assert.Equal(
+            [new RefChange("heads/w", null, A), new RefChange("heads/w", A, B), new RefChange("heads/w", B, null)],
+            seen);
+    }
+}
