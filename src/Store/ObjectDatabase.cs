@@ -125,7 +125,20 @@ public sealed class ObjectDatabase
     }
 
     /// <summary>Encodes a commit and adds it to the store.</summary>
-    public Commit WriteCommit(Hash root, ImmutableArray<Hash> parents, CommitInfo info, bool persist = true)
+    public Commit WriteCommit(Hash root, ImmutableArray<Hash> parents, CommitInfo info, bool persist = true) =>
+        WriteCommit(root, parents, info, persist, out _);
+
+    /// <summary>
+    /// Encodes a commit and adds it to the store; false (with the commit) when an identical commit
+    /// was already stored.
+    /// </summary>
+    public bool TryWriteNewCommit(Hash root, ImmutableArray<Hash> parents, CommitInfo info, out Commit commit)
+    {
+        commit = WriteCommit(root, parents, info, persist: true, out var added);
+        return added;
+    }
+
+    private Commit WriteCommit(Hash root, ImmutableArray<Hash> parents, CommitInfo info, bool persist, out bool added)
     {
         ArgumentNullException.ThrowIfNull(info);
         long height = 0;
@@ -136,7 +149,8 @@ public sealed class ObjectDatabase
 
         var buffer = Scratch();
         Schema.EncodeCommit(root, parents, info, height + 1, buffer);
-        var hash = Finish(buffer, persist);
+        var hash = Schema.ComputeHash(buffer.WrittenSpan);
+        added = persist && Store.Add(hash, buffer.WrittenSpan);
         var commit = new Commit(hash, root, parents, info, height + 1);
         if (persist)
         {

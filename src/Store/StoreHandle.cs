@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using IrminSharp.Merge;
 
 namespace IrminSharp.Store;
@@ -136,11 +137,27 @@ public abstract class StoreHandle<T>
                 return snapshot;
             }
 
-            var info = options.Info ?? Repository.Info(options.Message);
-            var commit = Repository.Commit(tx.Tree, snapshot is null ? [] : [snapshot.Hash], info);
-            if (commit.Root == snapshot?.Root)
+            if (!tx.Tree.IsNode)
+            {
+                throw new InvalidOperationException("A transaction's root must be a node.");
+            }
+
+            var root = tx.Tree.Persist(Repository.Objects, persist: true);
+            if (root == snapshot?.Root)
             {
                 return snapshot;
+            }
+
+            var info = options.Info ?? Repository.Info(options.Message);
+            var parents = snapshot is null ? [] : ImmutableArray.Create(snapshot.Hash);
+            Commit commit;
+
+            // Every transaction is an event of its own. Two that made byte-identical commits (same
+            // parent, tree, author, message and second) would collapse into one object and lose
+            // an update, so a later one is dated a second on until its commit is new.
+            while (!Repository.Objects.TryWriteNewCommit(root, parents, info, out commit))
+            {
+                info = info with { Timestamp = info.Timestamp + 1 };
             }
 
             if (TrySetHead(snapshot?.Hash, commit.Hash))

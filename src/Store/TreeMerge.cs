@@ -23,7 +23,9 @@ internal static class TreeMerge
         StorePath path,
         List<Conflict> conflicts)
     {
-        if (TreeDiff.Same(db, ours, theirs) || TreeDiff.Same(db, ancestor, theirs))
+        // Equal sides are not a shortcut: a counter incremented alike on both sides must count
+        // both increments, so equal sides that differ from the ancestor still merge below.
+        if (TreeDiff.Same(db, ancestor, theirs) || (ancestor is null && TreeDiff.Same(db, ours, theirs)))
         {
             return ours;
         }

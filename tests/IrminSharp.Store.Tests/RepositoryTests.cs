@@ -7,9 +7,9 @@ namespace IrminSharp.Store.Tests;
 
 public sealed class RepositoryTests
 {
-    private static Repository<string> Strings() => MemoryRepository.Create(StringContent.Instance);
+    private static Repository<string> Strings() => MemoryRepository.Create(StringContents.Instance);
 
-    private static Repository<long> Counters() => MemoryRepository.Create(CounterContent.Instance);
+    private static Repository<long> Counters() => MemoryRepository.Create(CounterContents.Instance);
 
     [Fact]
     public void SetGet_OnMain_ReadsBackAndRecordsHistory()
@@ -307,7 +307,7 @@ public sealed class RepositoryTests
         Assert.Equal("2", detached.Get("a"));
         Assert.Equal("1", repo.Main.Get("a"));
         Assert.Equal(c2.Hash, detached.HeadHash);
-        Assert.Equal([c1.Hash], c2.Parents);
+        Assert.Equal(c1.Hash, Assert.Single(c2.Parents));
     }
 
     [Fact]
@@ -323,7 +323,7 @@ public sealed class RepositoryTests
     public void GarbageObject_IsCorruptData_NotACrash()
     {
         var objects = new MemoryObjectStore();
-        using var repo = Repository<string>.Open(objects, new MemoryRefStore(), StringContent.Instance);
+        using var repo = Repository<string>.Open(objects, new MemoryRefStore(), StringContents.Instance);
         byte[] garbage = [(byte)ObjectKind.Node, 0xc1, 0xff, 0x00];
         var hash = NativeSchema.Instance.ComputeHash(garbage);
         objects.Add(hash, garbage);
@@ -332,7 +332,6 @@ public sealed class RepositoryTests
         var commitHash = NativeSchema.Instance.ComputeHash(commitGarbage);
         objects.Add(commitHash, commitGarbage);
         Assert.Throws<CorruptDataException>(() => repo.GetCommit(commitHash));
-        Assert.Throws<CorruptDataException>(() => repo.Objects.ReadNode(Hash.ComputeBlake3([])) );
     }
 
     [Fact]

@@ -1,0 +1,91 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using MessagePack;
+
+namespace IrminSharp.Merge;
+
+/// <summary>
+/// A 64-bit counter, stored as a MessagePack integer in its smallest form. Merge: ours + theirs −
+/// ancestor, where an absent counter counts as 0 on every side, so increments made concurrently
+/// on two replicas all survive.
+/// </summary>
+/// <remarks>
+/// The counter merge is not idempotent on purpose: two sides that both went from 1 to 2 merge to
+/// 3, because each counted one event.
+/// </remarks>
+public sealed class CounterContents : IContentType<long>
+{
+    private CounterContents()
+    {
+    }
+
+    /// <summary>The one instance.</summary>
+    public static CounterContents Instance { get; } = new();
+
+    /// <inheritdoc/>
+    public string Name => "counter";
+
+    /// <inheritdoc/>
+    public MergeFunction<Option<long>> Merge { get; } = CreateMerge();
+
+    /// <inheritdoc/>
+    public void Encode(long value, IBufferWriter<byte> writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        var w = new MessagePackWriter(writer);
+        w.Write(value);
+        w.Flush();
+    }
+
+    /// <inheritdoc/>
+    public bool TryDecode(ReadOnlySpan<byte> bytes, [MaybeNullWhen(false)] out long value)
+    {
+        value = 0;
+        if (bytes.IsEmpty)
+        {
+            return false;
+        }
+
+        try
+        {
+            var reader = new MessagePackReader(bytes.ToArray());
+            if (reader.NextMessagePackType != MessagePackType.Integer)
+            {
+                return false;
+            }
+
+            value = reader.ReadInt64();
+            if (!reader.End)
+            {
+                return false;
+            }
+        }
+        catch (Exception e) when (e is MessagePackSerializationException or OverflowException or EndOfStreamException)
+        {
+            return false;
+        }
+
+        // Canonical: only the smallest encoding of a number is accepted.
+        var check = new ArrayBufferWriter<byte>(9);
+        Encode(value, check);
+        return check.WrittenSpan.SequenceEqual(bytes);
+    }
+
+    /// <inheritdoc/>
+    public string Format(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static MergeFunction<Option<long>> CreateMerge()
+    {
+        var counter = Merges.Counter();
+        return (ancestor, ours, theirs) =>
+        {
+            if (!ours.HasValue && !theirs.HasValue)
+            {
+                return MergeResult<Option<long>>.Ok(Option<long>.None);
+            }
+
+            var old = Ancestor<long>.Lazy(() => ancestor.Get().Select(found => Option<long>.Some(found.HasValue ? found.Value.GetValueOrDefault(0) : 0)));
+            return counter(old, ours.GetValueOrDefault(0), theirs.GetValueOrDefault(0)).Select(Option<long>.Some);
+        };
+    }
+}
