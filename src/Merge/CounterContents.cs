@@ -6,8 +6,9 @@ namespace IrminSharp.Merge;
 
 /// <summary>
 /// A 64-bit counter, stored as a MessagePack integer in its smallest form. Merge: ours + theirs −
-/// ancestor, where an absent counter counts as 0 on every side, so increments made concurrently
-/// on two replicas all survive.
+/// ancestor, so increments made concurrently on two replicas all survive. A removal wins over a
+/// side that left the counter unchanged; otherwise an absent counter counts as 0 (a removal
+/// against increments acts as a reset).
 /// </summary>
 /// <remarks>
 /// The counter merge is not idempotent on purpose: two sides that both went from 1 to 2 merge to
@@ -82,6 +83,22 @@ public sealed class CounterContents : IContentType<long>
             if (!ours.HasValue && !theirs.HasValue)
             {
                 return MergeResult<Option<long>>.Ok(Option<long>.None);
+            }
+
+            if (!ours.HasValue || !theirs.HasValue)
+            {
+                // A removal wins over a side that left the counter alone.
+                var found = ancestor.Get();
+                if (!found.TryGetValue(out var baseValue))
+                {
+                    return MergeResult<Option<long>>.Failed(found.Conflicts);
+                }
+
+                var original = baseValue.HasValue ? baseValue.Value : Option<long>.None;
+                if (original.HasValue && (ours.Equals(original) || theirs.Equals(original)))
+                {
+                    return MergeResult<Option<long>>.Ok(Option<long>.None);
+                }
             }
 
             var old = Ancestor<long>.Lazy(() => ancestor.Get().Select(found => Option<long>.Some(found.HasValue ? found.Value.GetValueOrDefault(0) : 0)));

@@ -1,0 +1,125 @@
+using System.Buffers;
+using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
+using MessagePack;
+
+namespace IrminSharp.Merge;
+
+/// <summary>
+/// Sets of <typeparamref name="T"/>. Encoding: a MessagePack array of the elements' encodings
+/// (as bin), sorted by those bytes, without duplicates. Merge: adds and removes from both sides
+/// apply (an absent set is empty), so concurrent additions all survive.
+/// </summary>
+/// <typeparam name="T">The type of the elements.</typeparam>
+public sealed class SetContents<T> : IContentType<ImmutableSortedSet<T>>
+{
+    private readonly IContentType<T> element;
+    private readonly IComparer<T> order;
+
+    /// <summary>Sets whose elements use <paramref name="element"/>'s codec, ordered in memory by <paramref name="order"/>.</summary>
+    public SetContents(IContentType<T> element, IComparer<T>? order = null)
+    {
+        ArgumentNullException.ThrowIfNull(element);
+        this.element = element;
+        this.order = order ?? Comparer<T>.Default;
+        var set = Merges.Set<T>();
+        Merge = (ancestor, ours, theirs) =>
+        {
+            if (!ours.HasValue && !theirs.HasValue)
+            {
+                return MergeResult<Option<ImmutableSortedSet<T>>>.Ok(ours);
+            }
+
+            var old = Ancestor<ImmutableSortedSet<T>>.Lazy(() => ancestor.Get().Select(found => Option<ImmutableSortedSet<T>>.Some(found.HasValue && found.Value.HasValue ? found.Value.Value : Empty)));
+            return set(old, ours.GetValueOrDefault(Empty), theirs.GetValueOrDefault(Empty)).Select(Option<ImmutableSortedSet<T>>.Some);
+        };
+    }
+
+    /// <summary>The empty set, with this content type's order.</summary>
+    public ImmutableSortedSet<T> Empty => ImmutableSortedSet.Create(order);
+
+    /// <inheritdoc/>
+    public string Name => "set-" + element.Name;
+
+    /// <inheritdoc/>
+    public MergeFunction<Option<ImmutableSortedSet<T>>> Merge { get; }
+
+    /// <inheritdoc/>
+    public void Encode(ImmutableSortedSet<T> value, IBufferWriter<byte> writer)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(writer);
+        var encoded = value.Select(EncodeElement).ToList();
+        encoded.Sort(static (a, b) => a.AsSpan().SequenceCompareTo(b));
+        var w = new MessagePackWriter(writer);
+        w.WriteArrayHeader(encoded.Count);
+        byte[]? previous = null;
+        foreach (var bytes in encoded)
+        {
+            if (previous is not null && previous.AsSpan().SequenceEqual(bytes))
+            {
+                continue;
+            }
+
+            w.Write(bytes);
+            previous = bytes;
+        }
+
+        w.Flush();
+    }
+
+    /// <inheritdoc/>
+    public bool TryDecode(ReadOnlySpan<byte> bytes, [MaybeNullWhen(false)] out ImmutableSortedSet<T> value)
+    {
+        value = null;
+        try
+        {
+            var reader = new MessagePackReader(bytes.ToArray());
+            if (reader.NextMessagePackType != MessagePackType.Array)
+            {
+                return false;
+            }
+
+            var count = reader.ReadArrayHeader();
+            var builder = ImmutableSortedSet.CreateBuilder(order);
+            byte[]? previous = null;
+            for (var i = 0; i < count; i++)
+            {
+                var encoded = reader.ReadBytes()?.ToArray();
+                if (encoded is null || (previous is not null && previous.AsSpan().SequenceCompareTo(encoded) >= 0) || !element.TryDecode(encoded, out var item))
+                {
+                    return false;
+                }
+
+                builder.Add(item);
+                previous = encoded;
+            }
+
+            if (!reader.End)
+            {
+                return false;
+            }
+
+            value = builder.ToImmutable();
+            return true;
+        }
+        catch (Exception e) when (e is MessagePackSerializationException or OverflowException or EndOfStreamException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc/>
+    public string Format(ImmutableSortedSet<T> value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return "{" + string.Join(", ", value.Take(8).Select(element.Format)) + (value.Count > 8 ? ", …}" : "}");
+    }
+
+    private byte[] EncodeElement(T item)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        element.Encode(item, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+}
