@@ -94,6 +94,14 @@ public sealed class Repository<T> : IDisposable
     /// <summary>A stored tree by hash (a node), loaded lazily.</summary>
     public Tree TreeOf(Hash node) => Tree.OfStoredNode(Objects, node);
 
+    /// <summary>Writes the objects <paramref name="tree"/> holds in memory and returns its hash.</summary>
+    /// <remarks>Only new objects are encoded: the cost follows the edits, not the size of the tree.</remarks>
+    public Hash WriteTree(Tree tree)
+    {
+        ArgumentNullException.ThrowIfNull(tree);
+        return tree.Persist(Objects, persist: true);
+    }
+
     /// <summary>Writes <paramref name="tree"/>'s new objects and a commit of it; moves no branch.</summary>
     public Commit Commit(Tree tree, IEnumerable<Hash> parents, CommitInfo info)
     {
@@ -105,8 +113,7 @@ public sealed class Repository<T> : IDisposable
             throw new ArgumentException("A commit's root must be a node.", nameof(tree));
         }
 
-        var root = tree.Persist(Objects, persist: true);
-        return Objects.WriteCommit(root, parents.ToImmutableArray(), info);
+        return Objects.WriteCommit(WriteTree(tree), parents.ToImmutableArray(), info);
     }
 
     /// <summary>Commit info by the default author, dated now.</summary>

@@ -21,7 +21,7 @@ public abstract class Schema
     public abstract bool UsesHashTrie { get; }
 
     /// <summary>A directory with at most this many entries is stored flat.</summary>
-    public virtual int MaxFlatEntries => 256;
+    public virtual int MaxFlatEntries => 32;
 
     /// <summary>A bucket of the hash trie with at most this many entries is stored as a flat leaf.</summary>
     public virtual int MaxLeafEntries => 32;
