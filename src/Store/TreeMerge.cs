@@ -25,7 +25,7 @@ internal static class TreeMerge
     {
         // Equal sides are not a shortcut: a counter incremented alike on both sides must count
         // both increments, so equal sides that differ from the ancestor still merge below.
-        if (TreeDiff.Same(db, ancestor, theirs) || (ancestor is null && TreeDiff.Same(db, ours, theirs)))
+        if (TreeDiff.Same(db, ancestor, theirs))
         {
             return ours;
         }
