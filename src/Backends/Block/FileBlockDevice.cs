@@ -1,0 +1,107 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace IrminSharp.Backends.Block;
+
+/// <summary>A regular file used as a block device; flush is fsync.</summary>
+public sealed class FileBlockDevice : IBlockDevice
+{
+    private readonly SafeFileHandle handle;
+
+    private FileBlockDevice(SafeFileHandle handle, int sectorSize, long sectors, bool readOnly, string path)
+    {
+        this.handle = handle;
+        SectorSize = sectorSize;
+        SectorCount = sectors;
+        IsReadOnly = readOnly;
+        Path = path;
+    }
+
+    /// <inheritdoc/>
+    public int SectorSize { get; }
+
+    /// <inheritdoc/>
+    public long SectorCount { get; }
+
+    /// <inheritdoc/>
+    public bool IsReadOnly { get; }
+
+    /// <summary>The file's path.</summary>
+    public string Path { get; }
+
+    /// <summary>Opens (or creates, see <see cref="FileBlockDeviceOptions.CreateSectors"/>) a file as a device.</summary>
+    /// <exception cref="IOException">The file is missing, too small, or not a whole number of sectors.</exception>
+    public static FileBlockDevice Open(string path, FileBlockDeviceOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        options ??= new FileBlockDeviceOptions();
+        var create = options.CreateSectors > 0;
+        if (create && options.ReadOnly)
+        {
+            throw new ArgumentException("Cannot create a read-only device.", nameof(options));
+        }
+
+        var handle = File.OpenHandle(
+            path,
+            create ? FileMode.CreateNew : FileMode.Open,
+            options.ReadOnly ? FileAccess.Read : FileAccess.ReadWrite,
+            FileShare.ReadWrite,
+            FileOptions.RandomAccess);
+        try
+        {
+            if (create)
+            {
+                RandomAccess.SetLength(handle, checked(options.CreateSectors * options.SectorSize));
+            }
+
+            var length = RandomAccess.GetLength(handle);
+            if (length < options.SectorSize || length % options.SectorSize != 0)
+            {
+                throw new IOException($"{path} is {length} bytes, not a whole number (at least one) of {options.SectorSize}-byte sectors.");
+            }
+
+            return new FileBlockDevice(handle, options.SectorSize, length / options.SectorSize, options.ReadOnly, path);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Read(long sector, Span<byte> buffer)
+    {
+        BlockRange.Check(this, sector, buffer.Length, write: false);
+        var offset = sector * SectorSize;
+        while (!buffer.IsEmpty)
+        {
+            var n = RandomAccess.Read(handle, buffer, offset);
+            if (n == 0)
+            {
+                throw new IOException($"{Path}: unexpected end of file at byte {offset}.");
+            }
+
+            buffer = buffer[n..];
+            offset += n;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Write(long sector, ReadOnlySpan<byte> buffer)
+    {
+        BlockRange.Check(this, sector, buffer.Length, write: true);
+        RandomAccess.Write(handle, buffer, sector * SectorSize);
+    }
+
+    /// <inheritdoc/>
+    public void Flush()
+    {
+        if (!IsReadOnly)
+        {
+            RandomAccess.FlushToDisk(handle);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => handle.Dispose();
+}

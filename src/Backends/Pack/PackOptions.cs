@@ -1,0 +1,37 @@
+namespace IrminSharp.Backends.Pack;
+
+/// <summary>Options of a pack store.</summary>
+public sealed class PackOptions
+{
+    private readonly int checkpointEvery = 65_536;
+    private readonly long cacheBytes = 64L << 20;
+
+    /// <summary>The defaults: durable at every ref update.</summary>
+    public static PackOptions Default { get; } = new();
+
+    /// <summary>When writes become durable.</summary>
+    public PackDurability Durability { get; init; } = PackDurability.EveryRefUpdate;
+
+    /// <summary>Open for reading only: no lock is taken and nothing is written.</summary>
+    public bool ReadOnly { get; init; }
+
+    /// <summary>
+    /// How many objects may sit in the log after the last index checkpoint before a new one is
+    /// written. Opening reads the checkpoint plus that tail, never the whole log.
+    /// </summary>
+    public int CheckpointEvery
+    {
+        get => checkpointEvery;
+        init => checkpointEvery = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), "Must be positive.");
+    }
+
+    /// <summary>How many bytes of recently read objects to keep in memory.</summary>
+    public long CacheBytes
+    {
+        get => cacheBytes;
+        init => cacheBytes = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), "Cannot be negative.");
+    }
+
+    /// <summary>The writer's lock file; null for none (the caller guarantees a single writer).</summary>
+    public string? LockPath { get; init; }
+}

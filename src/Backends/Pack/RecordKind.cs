@@ -1,0 +1,20 @@
+namespace IrminSharp.Backends.Pack;
+
+/// <summary>The kinds of record in a pack's log.</summary>
+internal enum RecordKind : byte
+{
+    /// <summary>A zero byte where a record would start: the rest of this sector is padding.</summary>
+    SectorPadding = 0,
+
+    /// <summary>An encoded object, named by its hash.</summary>
+    Object = 1,
+
+    /// <summary>The whole refs table.</summary>
+    Refs = 2,
+
+    /// <summary>An index checkpoint: every object before a log position, sorted by hash.</summary>
+    Checkpoint = 3,
+
+    /// <summary>Padding up to the end of the ring, so that no batch wraps.</summary>
+    WrapPadding = 4,
+}
