@@ -93,7 +93,18 @@ internal sealed class PackFile : IDisposable
             throw new CorruptDataException(where, 0, $"the device is too small to hold a pack ({device.SectorCount} sectors of {device.SectorSize} bytes)");
         }
 
-        var writerLock = !options.ReadOnly && options.LockPath is { } lockPath ? WriterLock.Acquire(lockPath, where) : null;
+        WriterLock? writerLock;
+        try
+        {
+            writerLock = !options.ReadOnly && options.LockPath is { } lockPath ? WriterLock.Acquire(lockPath, where) : null;
+        }
+        catch (StoreLockedException e) when (e.Pid is null)
+        {
+            // The lock file could not be read: the writer also records its pid in the superblock.
+            var pid = ReadSuperblocks(device).OrderByDescending(s => s.Generation).Select(s => s.WriterPid).FirstOrDefault();
+            throw new StoreLockedException(where, pid > 0 ? pid : null, e);
+        }
+
         try
         {
             var candidates = ReadSuperblocks(device).OrderByDescending(s => s.Generation).ToList();
@@ -552,7 +563,7 @@ internal sealed class PackFile : IDisposable
         foreach (var (kind, hash, payload) in records)
         {
             var length = RecordHeader.Size + payload.Length;
-            if (batch.Length > 0 && batch.Length + length > BatchLimit)
+            if (batch.Length > 0 && batch.Length + length > options.BatchBytes)
             {
                 FlushBatch();
             }

@@ -32,6 +32,9 @@ public sealed class PackOptions
         init => cacheBytes = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), "Cannot be negative.");
     }
 
+    /// <summary>The largest batch written with one device write; tests lower it to split batches.</summary>
+    internal int BatchBytes { get; init; } = 1 << 20;
+
     /// <summary>The writer's lock file; null for none (the caller guarantees a single writer).</summary>
     public string? LockPath { get; init; }
 }

@@ -71,7 +71,7 @@ public sealed class PackStore : IDisposable
         options ??= PackOptions.Default;
         if (device.IsReadOnly && !options.ReadOnly)
         {
-            options = new PackOptions { ReadOnly = true, CacheBytes = options.CacheBytes, CheckpointEvery = options.CheckpointEvery, Durability = options.Durability };
+            options = new PackOptions { ReadOnly = true, CacheBytes = options.CacheBytes, CheckpointEvery = options.CheckpointEvery, Durability = options.Durability, BatchBytes = options.BatchBytes };
         }
 
         try
