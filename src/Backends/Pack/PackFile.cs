@@ -63,6 +63,9 @@ internal sealed class PackFile : IDisposable
 
     public string Where => where;
 
+    /// <summary>Set when open fell back to an older root because the newest was damaged.</summary>
+    public string? RecoveryNote { get; private set; }
+
     public RingLog Log => log;
 
     public bool IsReadOnly => options.ReadOnly;
@@ -126,6 +129,11 @@ internal sealed class PackFile : IDisposable
                 try
                 {
                     pack.Load();
+                    if (failure is not null)
+                    {
+                        pack.RecoveryNote = $"the newest root could not be read ({failure.Message}); opened the previous root, generation {candidate.Generation}";
+                    }
+
                     if (!options.ReadOnly)
                     {
                         pack.ClaimWriter();
@@ -225,6 +233,8 @@ internal sealed class PackFile : IDisposable
             var at = (int)(position - chunkStart);
             if (buffer[at] == (byte)RecordKind.SectorPadding)
             {
+                // Real padding is zeros to the sector's end; anything else is a damaged record,
+                // skipped the same way (fsck reports it).
                 position = NextSector(position + 1);
                 continue;
             }
@@ -270,6 +280,15 @@ internal sealed class PackFile : IDisposable
             chunkStart = start;
             chunkLength = length;
         }
+    }
+
+    /// <summary>Whether the bytes from <paramref name="position"/> to its sector's end are all zero.</summary>
+    internal static bool IsZeroPadding(RingLog log, long position)
+    {
+        var end = (position / log.SectorSize * log.SectorSize) + log.SectorSize;
+        var rest = new byte[end - position];
+        log.Read(position, rest);
+        return rest.AsSpan().IndexOfAnyExcept((byte)0) < 0;
     }
 
     private long NextSector(long position) => (position + log.SectorSize - 1) / log.SectorSize * log.SectorSize;

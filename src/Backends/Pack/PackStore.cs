@@ -44,6 +44,9 @@ public sealed class PackStore : IDisposable
     /// <summary>The content type name recorded at creation.</summary>
     public string ContentType => File.Current.ContentType;
 
+    /// <summary>Set when opening fell back to the previous root because the newest was damaged.</summary>
+    public string? RecoveryNote => File.RecoveryNote;
+
     /// <summary>What the pack is on, for messages.</summary>
     public string Where => File.Where;
 
@@ -118,6 +121,11 @@ public sealed class PackStore : IDisposable
         ArgumentNullException.ThrowIfNull(schema);
         Flush();
         var problems = ImmutableArray.CreateBuilder<FsckProblem>();
+        if (File.RecoveryNote is { } note)
+        {
+            problems.Add(new FsckProblem(-1, "superblock", note));
+        }
+
         var sb = File.Current;
         long records = 0, objects = 0;
         var position = sb.LogStart;
@@ -136,6 +144,11 @@ public sealed class PackStore : IDisposable
             log.Read(position, header);
             if (header[0] == (byte)RecordKind.SectorPadding)
             {
+                if (!PackFile.IsZeroPadding(log, position))
+                {
+                    problems.Add(new FsckProblem(position, Claimed(header, "record"), "damaged record: its kind byte reads as padding but the sector holds data"));
+                }
+
                 position = Next(position + 1);
                 continue;
             }
@@ -143,7 +156,7 @@ public sealed class PackStore : IDisposable
             var parsed = RecordHeader.TryParse(header);
             if (parsed is not { } h || h.TotalLength > sb.LogEnd - position || h.TotalLength > log.UntilWrap(position))
             {
-                problems.Add(new FsckProblem(position, "record", "damaged record header; skipped to the next sector"));
+                problems.Add(new FsckProblem(position, Claimed(header, "record"), "damaged record header; skipped to the next sector"));
                 position = Next(position + 1);
                 continue;
             }
@@ -157,7 +170,7 @@ public sealed class PackStore : IDisposable
 
             var record = new byte[h.TotalLength];
             log.Read(position, record);
-            var subject = h.Kind == RecordKind.Object ? "object " + h.Hash : h.Kind.ToString().ToLowerInvariant();
+            var subject = Claimed(header, h.Kind.ToString().ToLowerInvariant());
             if (!RecordHeader.ChecksumMatches(record))
             {
                 problems.Add(new FsckProblem(position, subject, "checksum mismatch"));
@@ -202,6 +215,10 @@ public sealed class PackStore : IDisposable
                 }
 
                 reachable += ObjectGraph.Reachable(db, [target]).Count;
+            }
+            catch (ObjectNotFoundException e)
+            {
+                problems.Add(new FsckProblem(-1, "object " + e.Hash, $"missing, but reachable from ref {name}"));
             }
             catch (IrminException e)
             {
@@ -253,6 +270,13 @@ public sealed class PackStore : IDisposable
             var after = File.Current;
             return new GcResult(copies.Count, indexed.Count - copies.Count, before.LogEnd - before.LogStart, after.LogEnd - after.LogStart);
         }
+    }
+
+    /// <summary>"object HASH" when a header names an object (its hash bytes are not all zero), else <paramref name="fallback"/>.</summary>
+    private static string Claimed(ReadOnlySpan<byte> header, string fallback)
+    {
+        var hash = header.Slice(8, 32);
+        return hash.IndexOfAnyExcept((byte)0) >= 0 ? "object " + Hash.FromBytes(hash) : fallback;
     }
 
     private long Next(long position) => (position + File.Log.SectorSize - 1) / File.Log.SectorSize * File.Log.SectorSize;
