@@ -15,26 +15,53 @@ internal static class DemoCommand
 {
     public static Command Create()
     {
-        var command = new Command("demo", "A scripted tour: branches, typed three-way merges, log, conflicts");
-        command.SetAction(_ => Run());
+        var memory = new System.CommandLine.Option<bool>("--memory") { Description = "Use in-memory stores instead of pack files" };
+        var directory = new System.CommandLine.Option<string?>("--dir") { Description = "Where to create the demo's pack files (default: a new temporary directory)" };
+        var command = new Command("demo", "A scripted tour: branches, typed three-way merges, log, conflicts") { memory, directory };
+        command.SetAction(result =>
+        {
+            var dir = result.GetValue(memory) ? null : result.GetValue(directory) ?? Directory.CreateTempSubdirectory("irmin-demo-").FullName;
+            return Run(dir);
+        });
         return command;
     }
 
-    private static int Run()
+    private static int Run(string? dir)
     {
         var console = AnsiConsole.Console;
-        console.MarkupLine("[bold]IrminSharp tour[/] [grey](in-memory store)[/]");
+        console.MarkupLine(dir is null
+            ? "[bold]IrminSharp tour[/] [grey](in-memory stores)[/]"
+            : $"[bold]IrminSharp tour[/] [grey](pack stores in {Markup.Escape(dir)})[/]");
         console.WriteLine();
-        CounterTour(console);
-        JsonTour(console);
-        ConflictTour(console);
+        CounterTour(console, dir);
+        JsonTour(console, dir);
+        ConflictTour(console, dir);
+        if (dir is not null)
+        {
+            console.WriteLine();
+            console.MarkupLine($"the stores stay on disk: try [blue]irmin --root {Markup.Escape(Path.Combine(dir, "counter"))} log --oneline[/]");
+        }
+
         return 0;
     }
 
-    private static void CounterTour(IAnsiConsole console)
+    /// <summary>A repository on a new pack file in <paramref name="dir"/>/<paramref name="name"/>, or in memory.</summary>
+    private static Repository<T> Open<T>(string? dir, string name, IContentType<T> type)
+    {
+        if (dir is null)
+        {
+            return MemoryRepository.Create(type);
+        }
+
+        var location = StoreLocation.From(Path.Combine(dir, name), null);
+        var pack = location.Create(type.Name, 64L << 20);
+        return Repository<T>.Open(pack.Objects, pack.Refs, type);
+    }
+
+    private static void CounterTour(IAnsiConsole console, string? dir)
     {
         console.Write(new Rule("1. A counter edited on two branches"));
-        using var repo = MemoryRepository.Create(CounterContents.Instance);
+        using var repo = Open(dir, "counter", CounterContents.Instance);
         var main = repo.Main;
         var start = main.Set("stats/visits", 10, "start at 10");
         repo.CreateBranch("device", start.Hash);
@@ -56,10 +83,10 @@ internal static class DemoCommand
         console.WriteLine();
     }
 
-    private static void JsonTour(IAnsiConsole console)
+    private static void JsonTour(IAnsiConsole console, string? dir)
     {
         console.Write(new Rule("2. A JSON document merged key by key"));
-        using var repo = MemoryRepository.Create(JsonContents.Instance);
+        using var repo = Open(dir, "json", JsonContents.Instance);
         var main = repo.Main;
         var start = main.Set("config.json", JsonNode.Parse("""{"name":"sensor","sample":{"rate":10,"unit":"C"}}"""), "initial config");
         repo.CreateBranch("field", start.Hash);
@@ -84,10 +111,10 @@ internal static class DemoCommand
         console.WriteLine();
     }
 
-    private static void ConflictTour(IAnsiConsole console)
+    private static void ConflictTour(IAnsiConsole console, string? dir)
     {
         console.Write(new Rule("3. A structured conflict"));
-        using var repo = MemoryRepository.Create(StringContents.Instance);
+        using var repo = Open(dir, "conflict", StringContents.Instance);
         var main = repo.Main;
         var start = main.Transact(tx =>
         {

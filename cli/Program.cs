@@ -1,9 +1,13 @@
 using System.CommandLine;
 using IrminSharp.Cli;
 
-var root = new RootCommand("irmin: a Git-like, content-addressed, mergeable store")
+var root = new RootCommand("irmin: a Git-like, content-addressed, mergeable store");
+GlobalOptions.AddTo(root);
+root.Add(InitCommand.Create());
+foreach (var command in ValueCommands.Create().Concat(HistoryCommands.Create()).Concat(RefCommands.Create()).Concat(MaintenanceCommands.Create()))
 {
-    DemoCommand.Create(),
-};
+    root.Add(command);
+}
 
+root.Add(DemoCommand.Create());
 return CommandRunner.Run(root, args);

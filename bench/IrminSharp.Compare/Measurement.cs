@@ -1,9 +1,13 @@
 namespace IrminSharp.Compare;
 
-/// <summary>One side's timed run: operations per second and bytes written per operation.</summary>
-internal sealed record Measurement(string Name, int Operations, TimeSpan Elapsed, long BytesWritten, TimeSpan Setup)
+/// <summary>
+/// One store's run: <paramref name="Operations"/> timed in <paramref name="Elapsed"/>, the bytes of
+/// new objects one operation wrote, and the untimed setup (populating the store, making branches).
+/// </summary>
+internal sealed record Measurement(string Store, int Operations, TimeSpan Elapsed, long BytesPerOperation, TimeSpan Setup)
 {
     public double OpsPerSecond => Operations / Elapsed.TotalSeconds;
 
-    public long BytesPerOperation => BytesWritten / Math.Max(1, Operations);
+    /// <summary>A free-form detail for the table (a breakdown of the setup, say).</summary>
+    public string Note { get; init; } = string.Empty;
 }

@@ -3,45 +3,96 @@ using System.Diagnostics;
 namespace IrminSharp.Compare;
 
 /// <summary>
-/// <c>merge</c>: two branches of 50 one-entry commits each (A in the first half of the entries, B
-/// in the second) from a common base, merged repeatedly.
+/// <c>merge</c>: a base of N entries in <c>files/</c>; branch <c>a</c> changes 50 distinct
+/// random entries of the first half, branch <c>b</c> 50 of the second half, one commit each;
+/// then a is merged with b C times (default 50), each merge writing its commit.
 /// </summary>
-internal static class MergeScenario
+internal sealed class MergeScenario : IScenario
 {
+    public const int DefaultMerges = 50;
     private const int ChangesPerBranch = 50;
+    private const int Warmup = 3;
 
-    public static (Measurement Irmin, Measurement? Peer) Run(HarnessOptions options)
+    public string Name => "merge";
+
+    /// <summary>What branch <paramref name="branch"/> writes to entry <paramref name="i"/>.</summary>
+    public static string BranchValue(int i, string branch) => Layout.ValueOf(i, 1) + "-" + branch;
+
+    public ScenarioResult Run(HarnessOptions options)
     {
-        var layout = new Layout(options.Entries, sharded: false);
-        var merges = options.Commits ?? 50;
-        var rng = new Random(options.Seed);
-        var half = Math.Max(1, layout.Entries / 2);
-        var left = Enumerable.Range(0, ChangesPerBranch).Select(_ => rng.Next(half)).ToArray();
-        var right = Enumerable.Range(0, ChangesPerBranch).Select(_ => half + rng.Next(layout.Entries - half)).ToArray();
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Entries < 2 * ChangesPerBranch)
+        {
+            throw new ArgumentException($"merge needs --entries of at least {2 * ChangesPerBranch}");
+        }
 
-        using var irmin = new IrminWorkload();
-        var setup = Stopwatch.StartNew();
-        var root = irmin.Populate(layout);
-        var a = irmin.Branch("a", root, layout, left);
-        var b = irmin.Branch("b", root, layout, right);
-        var irminSetup = setup.Elapsed;
-        var mine = irmin.MergeRepeatedly(a, b, merges) with { Setup = irminSetup };
-        var merged = irmin.Repository.MergeCommits(a, b, irmin.Repository.Info("check")).Value.Hash;
-        CommitScenario.Check("IrminSharp", irmin.Read(merged, layout.PathOf(left[^1])), Layout.ValueOf(left[^1], 1) + "a");
-        CommitScenario.Check("IrminSharp", irmin.Read(merged, layout.PathOf(right[^1])), Layout.ValueOf(right[^1], 1) + "b");
+        var layout = Layout.Flat(options.Entries);
+        var merges = options.Commits ?? DefaultMerges;
+        var rng = new Random(options.Seed);
+        var half = layout.Entries / 2;
+        var left = Distinct(rng, 0, half);
+        var right = Distinct(rng, half, layout.Entries);
+        var untouched = Enumerable.Range(0, layout.Entries).First(i => !left.Contains(i) && !right.Contains(i));
+
+        Measurement irmin;
+        using (var store = new IrminWorkload())
+        {
+            var setup = Stopwatch.StartNew();
+            var root = store.Populate(layout);
+            var a = store.Branch("a", root, layout, left);
+            var b = store.Branch("b", root, layout, right);
+            setup.Stop();
+            (irmin, var merged) = store.MergeRepeatedly(a, b, Warmup, merges);
+            irmin = irmin with { Setup = setup.Elapsed };
+            Verify(IrminWorkload.Name, layout, left, right, untouched, path => store.Read(merged, path));
+        }
 
         if (!options.RunPeer)
         {
-            return (mine, null);
+            return new ScenarioResult("merge", irmin, null);
         }
 
         using var git = new LibGit2Workload();
-        setup.Restart();
+        var gitSetup = Stopwatch.StartNew();
         var gitRoot = git.Populate(layout);
-        var ga = git.Branch(gitRoot, layout, "a", left);
-        var gb = git.Branch(gitRoot, layout, "b", right);
-        var gitSetup = setup.Elapsed;
-        var peer = git.MergeRepeatedly(ga, gb, merges) with { Setup = gitSetup };
-        return (mine, peer);
+        var ga = git.Branch("a", gitRoot, layout, left);
+        var gb = git.Branch("b", gitRoot, layout, right);
+        gitSetup.Stop();
+        var (peer, gitMerged) = git.MergeRepeatedly(ga, gb, Warmup, merges);
+        Verify(LibGit2Workload.Name, layout, left, right, untouched, path => LibGit2Workload.Read(gitMerged, path));
+        return new ScenarioResult("merge", irmin, peer with { Setup = gitSetup.Elapsed });
+    }
+
+    /// <summary><see cref="ChangesPerBranch"/> distinct entries in [<paramref name="from"/>, <paramref name="to"/>), in drawing order.</summary>
+    private static List<int> Distinct(Random rng, int from, int to)
+    {
+        var seen = new HashSet<int>();
+        var picked = new List<int>();
+        while (picked.Count < ChangesPerBranch)
+        {
+            var i = rng.Next(from, to);
+            if (seen.Add(i))
+            {
+                picked.Add(i);
+            }
+        }
+
+        return picked;
+    }
+
+    /// <summary>Both sides' changes, and an entry neither touched, are in the merged tree.</summary>
+    private static void Verify(string store, Layout layout, List<int> left, List<int> right, int untouched, Func<string, string?> read)
+    {
+        foreach (var i in left)
+        {
+            VerificationException.Check(store, layout.PathOf(i), read(layout.PathOf(i)), BranchValue(i, "a"));
+        }
+
+        foreach (var i in right)
+        {
+            VerificationException.Check(store, layout.PathOf(i), read(layout.PathOf(i)), BranchValue(i, "b"));
+        }
+
+        VerificationException.Check(store, layout.PathOf(untouched), read(layout.PathOf(untouched)), Layout.ValueOf(untouched, 0));
     }
 }

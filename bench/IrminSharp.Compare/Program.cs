@@ -1,5 +1,6 @@
-using System.Globalization;
 using IrminSharp.Compare;
+
+IScenario[] scenarios = [new WideCommitScenario(), new ShardedCommitScenario(), new MergeScenario()];
 
 HarnessOptions options;
 try
@@ -8,27 +9,36 @@ try
 }
 catch (ArgumentException e)
 {
-    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine("error: " + e.Message);
+    Console.Error.WriteLine(HarnessOptions.Usage);
     return 2;
 }
 
-var (irmin, peer) = options.Scenario switch
+if (options.Help)
 {
-    "wide-commit" => CommitScenario.Run(options, sharded: false),
-    "sharded-commit" => CommitScenario.Run(options, sharded: true),
-    _ => MergeScenario.Run(options),
-};
-
-var c = CultureInfo.InvariantCulture;
-Console.WriteLine(string.Create(c, $"scenario {options.Scenario}: {options.Entries} entries, {irmin.Operations} timed operations"));
-Console.WriteLine($"{"store",-14} {"ops/s",12} {"bytes/op",10} {"timed s",9} {"setup s",9}");
-foreach (var m in peer is null ? [irmin] : new[] { irmin, peer })
-{
-    Console.WriteLine(string.Create(c, $"{m.Name,-14} {m.OpsPerSecond,12:F1} {m.BytesPerOperation,10} {m.Elapsed.TotalSeconds,9:F3} {m.Setup.TotalSeconds,9:F3}"));
+    Console.WriteLine(HarnessOptions.Usage);
+    return 0;
 }
 
-var peerOps = peer is null ? "none" : peer.OpsPerSecond.ToString("F1", c);
-var ratio = peer is null ? "none" : (irmin.OpsPerSecond / peer.OpsPerSecond).ToString("F2", c);
-var peerBytes = peer is null ? "none" : peer.BytesPerOperation.ToString(c);
-Console.WriteLine(string.Create(c, $"RESULT scenario={options.Scenario} irmin={irmin.OpsPerSecond:F1} peer={peerOps} ratio={ratio} irmin_bytes_per_commit={irmin.BytesPerOperation} peer_bytes_per_commit={peerBytes}"));
-return 0;
+var scenario = scenarios.FirstOrDefault(s => s.Name == options.Scenario);
+if (scenario is null)
+{
+    Console.Error.WriteLine($"error: unknown scenario '{options.Scenario}' ({string.Join(", ", scenarios.Select(s => s.Name))})");
+    return 2;
+}
+
+try
+{
+    ResultReport.Print(Console.Out, scenario.Name, options, scenario.Run(options));
+    return 0;
+}
+catch (VerificationException e)
+{
+    Console.Error.WriteLine("FAILED: " + e.Message);
+    return 1;
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine("error: " + e.Message);
+    return 2;
+}

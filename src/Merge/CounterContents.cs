@@ -8,7 +8,7 @@ namespace IrminSharp.Merge;
 /// A 64-bit counter, stored as a MessagePack integer in its smallest form. Merge: ours + theirs −
 /// ancestor, so increments made concurrently on two replicas all survive. A removal wins over a
 /// side that left the counter unchanged; otherwise an absent counter counts as 0 (a removal
-/// against increments acts as a reset).
+/// against increments acts as a reset, and a merged 0 stays present).
 /// </summary>
 /// <remarks>
 /// The counter merge is not idempotent on purpose: two sides that both went from 1 to 2 merge to
@@ -27,7 +27,7 @@ public sealed class CounterContents : IContentType<long>
     public string Name => "counter";
 
     /// <inheritdoc/>
-    public MergeFunction<Option<long>> Merge { get; } = CreateMerge();
+    public MergeFunction<Option<long>> Merge { get; } = Merges.AbsentAs(Merges.Counter(), 0L);
 
     /// <inheritdoc/>
     public void Encode(long value, IBufferWriter<byte> writer)
@@ -74,35 +74,4 @@ public sealed class CounterContents : IContentType<long>
 
     /// <inheritdoc/>
     public string Format(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private static MergeFunction<Option<long>> CreateMerge()
-    {
-        var counter = Merges.Counter();
-        return (ancestor, ours, theirs) =>
-        {
-            if (!ours.HasValue && !theirs.HasValue)
-            {
-                return MergeResult<Option<long>>.Ok(Option<long>.None);
-            }
-
-            if (!ours.HasValue || !theirs.HasValue)
-            {
-                // A removal wins over a side that left the counter alone.
-                var found = ancestor.Get();
-                if (!found.TryGetValue(out var baseValue))
-                {
-                    return MergeResult<Option<long>>.Failed(found.Conflicts);
-                }
-
-                var original = baseValue.HasValue ? baseValue.Value : Option<long>.None;
-                if (original.HasValue && (ours.Equals(original) || theirs.Equals(original)))
-                {
-                    return MergeResult<Option<long>>.Ok(Option<long>.None);
-                }
-            }
-
-            var old = Ancestor<long>.Lazy(() => ancestor.Get().Select(found => Option<long>.Some(found.HasValue ? found.Value.GetValueOrDefault(0) : 0)));
-            return counter(old, ours.GetValueOrDefault(0), theirs.GetValueOrDefault(0)).Select(Option<long>.Some);
-        };
-    }
 }

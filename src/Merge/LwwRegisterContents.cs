@@ -6,9 +6,10 @@ namespace IrminSharp.Merge;
 
 /// <summary>
 /// Last-writer-wins registers of <typeparamref name="T"/>. Encoding: a MessagePack array
-/// <c>[timestamp, writer, bin value]</c>, the value encoded by the inner content type. Merge: the
-/// later timestamp wins; ties go to the greater writer (ordinal), then to the greater value
-/// encoding, so the merge is symmetric and deterministic.
+/// <c>[timestamp, writer, bin value]</c>, the value encoded by the inner content type. Merge: a side
+/// unchanged from the ancestor yields to the other; otherwise the later timestamp wins, and ties go
+/// to the greater writer (ordinal), then to the greater value encoding, so the merge is symmetric
+/// and deterministic. A register removed on one side and rewritten on the other conflicts.
 /// </summary>
 /// <typeparam name="T">The type of the value.</typeparam>
 public sealed class LwwRegisterContents<T> : IContentType<LwwRegister<T>>
@@ -20,8 +21,9 @@ public sealed class LwwRegisterContents<T> : IContentType<LwwRegister<T>>
     {
         ArgumentNullException.ThrowIfNull(inner);
         this.inner = inner;
-        var winner = Merges.LastWriterWins<LwwRegister<T>>(r => r.Timestamp, Comparer<LwwRegister<T>>.Create(CompareTies));
-        Merge = Merges.Option(winner);
+        var same = EqualityComparer<LwwRegister<T>>.Create(SameRegister, r => HashCode.Combine(r.Timestamp, r.Writer));
+        var winner = Merges.LastWriterWins(r => r.Timestamp, Comparer<LwwRegister<T>>.Create(CompareTies), same);
+        Merge = Merges.Option(winner, same);
     }
 
     /// <inheritdoc/>
@@ -93,6 +95,11 @@ public sealed class LwwRegisterContents<T> : IContentType<LwwRegister<T>>
         var c = string.CompareOrdinal(a!.Writer, b!.Writer);
         return c != 0 ? c : EncodeValue(a.Value).AsSpan().SequenceCompareTo(EncodeValue(b.Value));
     }
+
+    private bool SameRegister(LwwRegister<T>? a, LwwRegister<T>? b) =>
+        a is null || b is null
+            ? a is null && b is null
+            : a.Timestamp == b.Timestamp && string.Equals(a.Writer, b.Writer, StringComparison.Ordinal) && EncodeValue(a.Value).AsSpan().SequenceEqual(EncodeValue(b.Value));
 
     private byte[] EncodeValue(T value)
     {

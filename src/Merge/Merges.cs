@@ -111,6 +111,55 @@ public static class Merges
         };
     }
 
+    /// <summary>
+    /// Lifts a merge to values that may be absent, where an absent value counts as
+    /// <paramref name="absent"/> (an empty set, a zero counter). Both sides absent stay absent; a
+    /// removal wins over a side left unchanged; an addition against an absent ancestor stands;
+    /// anything else goes to <paramref name="merge"/> with absent values replaced, and its result
+    /// is present even when it equals <paramref name="absent"/>.
+    /// </summary>
+    /// <param name="merge">The merge of present values.</param>
+    /// <param name="absent">What an absent value counts as.</param>
+    /// <param name="comparer">Equality of values, to tell an unchanged side.</param>
+    public static MergeFunction<Option<T>> AbsentAs<T>(MergeFunction<T> merge, T absent, IEqualityComparer<T>? comparer = null)
+    {
+        ArgumentNullException.ThrowIfNull(merge);
+        var eq = comparer ?? EqualityComparer<T>.Default;
+        return (ancestor, ours, theirs) =>
+        {
+            if (!ours.HasValue && !theirs.HasValue)
+            {
+                return MergeResult<Option<T>>.Ok(ours);
+            }
+
+            var inner = Ancestor<T>.Lazy(() => ancestor.Get().Select(found => Merge.Option<T>.Some(found.HasValue ? found.Value.GetValueOrDefault(absent) : absent)));
+            if (ours.HasValue && theirs.HasValue)
+            {
+                return merge(inner, ours.Value, theirs.Value).Select(Merge.Option<T>.Some);
+            }
+
+            var old = ancestor.Get();
+            if (!old.TryGetValue(out var found))
+            {
+                return MergeResult<Option<T>>.Failed(old.Conflicts);
+            }
+
+            var baseValue = found.HasValue ? found.Value : Merge.Option<T>.None;
+            var present = ours.HasValue ? ours : theirs;
+            if (!baseValue.HasValue)
+            {
+                return MergeResult<Option<T>>.Ok(present);
+            }
+
+            if (eq.Equals(baseValue.Value, present.Value))
+            {
+                return MergeResult<Option<T>>.Ok(Merge.Option<T>.None);
+            }
+
+            return merge(inner, ours.GetValueOrDefault(absent), theirs.GetValueOrDefault(absent)).Select(Merge.Option<T>.Some);
+        };
+    }
+
     /// <summary>Merges pairs component by component; conflicts of both components are reported.</summary>
     public static MergeFunction<(TFirst First, TSecond Second)> Pair<TFirst, TSecond>(MergeFunction<TFirst> first, MergeFunction<TSecond> second)
     {
@@ -132,14 +181,23 @@ public static class Merges
     /// <summary>
     /// Merges sorted dictionaries key by key with <paramref name="valueMerge"/> (absent keys are
     /// <see cref="Option{T}.None"/>; a merged None removes the key). Every conflicting key is
-    /// reported, each under its key.
+    /// reported, each under its key (rendered with <see cref="object.ToString"/>).
     /// </summary>
-    public static MergeFunction<ImmutableSortedDictionary<TKey, TValue>> Dictionary<TKey, TValue>(MergeFunction<Option<TValue>> valueMerge)
+    /// <param name="valueMerge">The merge of one key's values.</param>
+    /// <param name="keyOrder">The key order of the merged dictionary; by default, our side's.</param>
+    public static MergeFunction<ImmutableSortedDictionary<TKey, TValue>> Dictionary<TKey, TValue>(MergeFunction<Option<TValue>> valueMerge, IComparer<TKey>? keyOrder = null)
         where TKey : notnull
     {
         ArgumentNullException.ThrowIfNull(valueMerge);
         return (ancestor, ours, theirs) =>
         {
+            ArgumentNullException.ThrowIfNull(ours);
+            ArgumentNullException.ThrowIfNull(theirs);
+            if (keyOrder is not null)
+            {
+                ours = ours.WithComparers(keyOrder);
+            }
+
             var old = ancestor.Get();
             if (!old.TryGetValue(out var found))
             {
@@ -192,6 +250,15 @@ public static class Merges
     {
         return (ancestor, ours, theirs) =>
         {
+            ArgumentNullException.ThrowIfNull(ours);
+            ArgumentNullException.ThrowIfNull(theirs);
+
+            // Equal sides agree on every add and remove: no ancestor needed.
+            if (ours.SetEquals(theirs))
+            {
+                return MergeResult<ImmutableSortedSet<T>>.Ok(ours);
+            }
+
             var old = ancestor.Get();
             if (!old.TryGetValue(out var found))
             {
@@ -250,15 +317,40 @@ public static class Merges
     }
 
     /// <summary>
-    /// Last writer wins: the side with the larger timestamp; equal timestamps break the tie by
-    /// <paramref name="tieBreak"/> (the larger wins), so the result is symmetric.
+    /// Last writer wins, three-way: equal sides merge; a side unchanged from the ancestor yields to
+    /// the other (it wrote nothing, whatever the clocks say); otherwise the side with the larger
+    /// <paramref name="timestamp"/> wins, and equal timestamps go to the larger side under
+    /// <paramref name="tieBreak"/>. Symmetric, and never conflicts: an ancestor that is absent or
+    /// whose computation conflicts is ignored.
     /// </summary>
-    public static MergeFunction<T> LastWriterWins<T>(Func<T, long> timestamp, IComparer<T>? tieBreak = null)
+    /// <param name="timestamp">When a value was written.</param>
+    /// <param name="tieBreak">Orders values with equal timestamps; by default <see cref="Comparer{T}.Default"/>.</param>
+    /// <param name="comparer">Equality of values; by default <see cref="EqualityComparer{T}.Default"/>.</param>
+    public static MergeFunction<T> LastWriterWins<T>(Func<T, long> timestamp, IComparer<T>? tieBreak = null, IEqualityComparer<T>? comparer = null)
     {
         ArgumentNullException.ThrowIfNull(timestamp);
         var order = tieBreak ?? Comparer<T>.Default;
-        return (_, ours, theirs) =>
+        var eq = comparer ?? EqualityComparer<T>.Default;
+        return (ancestor, ours, theirs) =>
         {
+            if (eq.Equals(ours, theirs))
+            {
+                return MergeResult<T>.Ok(ours);
+            }
+
+            if (ancestor.Get().TryGetValue(out var found) && found.TryGetValue(out var original))
+            {
+                if (eq.Equals(original, ours))
+                {
+                    return MergeResult<T>.Ok(theirs);
+                }
+
+                if (eq.Equals(original, theirs))
+                {
+                    return MergeResult<T>.Ok(ours);
+                }
+            }
+
             var c = timestamp(ours).CompareTo(timestamp(theirs));
             if (c == 0)
             {
@@ -303,15 +395,19 @@ public static class Merges
         return (ancestor, ours, theirs) => merge(ancestor.Select(to), to(ours), to(theirs)).Select(from);
     }
 
-    /// <summary>A short rendering of a value for conflict reports.</summary>
+    /// <summary>
+    /// A short rendering of a value for conflict reports: its <see cref="object.ToString"/> (byte
+    /// arrays in hex), cut to about 60 characters.
+    /// </summary>
     public static string Render<T>(T value)
     {
-        var text = value switch
+        if (value is byte[] bytes)
         {
-            null => "null",
-            byte[] bytes => Convert.ToHexStringLower(bytes.AsSpan(0, Math.Min(bytes.Length, RenderLimit / 2))),
-            _ => value.ToString() ?? string.Empty,
-        };
+            var shown = Math.Min(bytes.Length, RenderLimit / 2);
+            return Convert.ToHexStringLower(bytes.AsSpan(0, shown)) + (shown < bytes.Length ? "…" : string.Empty);
+        }
+
+        var text = value?.ToString() ?? "null";
         return text.Length > RenderLimit ? text[..(RenderLimit - 1)] + "…" : text;
     }
 

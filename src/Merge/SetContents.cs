@@ -8,7 +8,8 @@ namespace IrminSharp.Merge;
 /// <summary>
 /// Sets of <typeparamref name="T"/>. Encoding: a MessagePack array of the elements' encodings
 /// (as bin), sorted by those bytes, without duplicates. Merge: adds and removes from both sides
-/// apply (an absent set is empty), so concurrent additions all survive.
+/// apply, so concurrent additions all survive. An absent set counts as empty, except that removing
+/// the whole set wins over a side that left it unchanged.
 /// </summary>
 /// <typeparam name="T">The type of the elements.</typeparam>
 public sealed class SetContents<T> : IContentType<ImmutableSortedSet<T>>
@@ -22,17 +23,7 @@ public sealed class SetContents<T> : IContentType<ImmutableSortedSet<T>>
         ArgumentNullException.ThrowIfNull(element);
         this.element = element;
         this.order = order ?? Comparer<T>.Default;
-        var set = Merges.Set<T>();
-        Merge = (ancestor, ours, theirs) =>
-        {
-            if (!ours.HasValue && !theirs.HasValue)
-            {
-                return MergeResult<Option<ImmutableSortedSet<T>>>.Ok(ours);
-            }
-
-            var old = Ancestor<ImmutableSortedSet<T>>.Lazy(() => ancestor.Get().Select(found => Option<ImmutableSortedSet<T>>.Some(found.HasValue && found.Value.HasValue ? found.Value.Value : Empty)));
-            return set(old, ours.GetValueOrDefault(Empty), theirs.GetValueOrDefault(Empty)).Select(Option<ImmutableSortedSet<T>>.Some);
-        };
+        Merge = Merges.AbsentAs(Merges.Set<T>(), Empty, SetEquality.Instance);
     }
 
     /// <summary>The empty set, with this content type's order.</summary>
@@ -91,7 +82,12 @@ public sealed class SetContents<T> : IContentType<ImmutableSortedSet<T>>
                     return false;
                 }
 
-                builder.Add(item);
+                if (!builder.Add(item))
+                {
+                    // Two encodings of one element: not canonical.
+                    return false;
+                }
+
                 previous = encoded;
             }
 
@@ -121,5 +117,15 @@ public sealed class SetContents<T> : IContentType<ImmutableSortedSet<T>>
         var buffer = new ArrayBufferWriter<byte>();
         element.Encode(item, buffer);
         return buffer.WrittenSpan.ToArray();
+    }
+
+    private sealed class SetEquality : IEqualityComparer<ImmutableSortedSet<T>>
+    {
+        public static SetEquality Instance { get; } = new();
+
+        public bool Equals(ImmutableSortedSet<T>? x, ImmutableSortedSet<T>? y) =>
+            x is null ? y is null : y is not null && x.SetEquals(y);
+
+        public int GetHashCode(ImmutableSortedSet<T> obj) => obj.Count;
     }
 }

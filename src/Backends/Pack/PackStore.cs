@@ -202,7 +202,7 @@ public sealed class PackStore : IDisposable
             }
         }
 
-        long reachable = 0;
+        var reached = new HashSet<Hash>();
         var db = new ObjectDatabase(Objects, schema, cacheCapacity: 1024);
         foreach (var (name, target) in File.RefsSnapshot())
         {
@@ -214,7 +214,7 @@ public sealed class PackStore : IDisposable
                     continue;
                 }
 
-                reachable += ObjectGraph.Reachable(db, [target]).Count;
+                reached.UnionWith(ObjectGraph.Reachable(db, [target]));
             }
             catch (ObjectNotFoundException e)
             {
@@ -227,7 +227,7 @@ public sealed class PackStore : IDisposable
         }
 
         progress?.Report(1);
-        return new FsckReport(records, objects, reachable, problems.ToImmutable());
+        return new FsckReport(records, objects, reached.Count, problems.ToImmutable());
     }
 
     /// <summary>

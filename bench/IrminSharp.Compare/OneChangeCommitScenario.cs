@@ -1,0 +1,76 @@
+using System.Diagnostics;
+
+namespace IrminSharp.Compare;
+
+/// <summary>
+/// N entries committed once (untimed), then C commits that each change one random entry: the
+/// common shape of <see cref="WideCommitScenario"/> and <see cref="ShardedCommitScenario"/>.
+/// </summary>
+internal abstract class OneChangeCommitScenario : IScenario
+{
+    public const int DefaultCommits = 300;
+    private const int Warmup = 20;
+
+    public abstract string Name { get; }
+
+    public ScenarioResult Run(HarnessOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var layout = CreateLayout(options.Entries);
+        var plan = ChangePlan.Create(layout.Entries, Warmup, options.Commits ?? DefaultCommits, options.Seed);
+        var final = plan.FinalValues();
+        var untouched = Enumerable.Range(0, layout.Entries).Where(i => !final.ContainsKey(i) && !plan.Warmup.Contains(i)).Take(1).ToList();
+
+        Measurement irmin;
+        using (var store = new IrminWorkload())
+        {
+            var setup = Stopwatch.StartNew();
+            store.Populate(layout);
+            setup.Stop();
+            irmin = store.CommitOneChangeEach(layout, plan) with
+            {
+                Setup = setup.Elapsed,
+                Note = Describe(store.PopulateTimes),
+            };
+
+            var head = store.MainHead;
+            foreach (var (i, value) in final)
+            {
+                VerificationException.Check(IrminWorkload.Name, layout.PathOf(i), store.Read(head, layout.PathOf(i)), value);
+            }
+
+            foreach (var i in untouched)
+            {
+                VerificationException.Check(IrminWorkload.Name, layout.PathOf(i), store.Read(head, layout.PathOf(i)), Layout.ValueOf(i, 0));
+            }
+        }
+
+        if (!options.RunPeer)
+        {
+            return new ScenarioResult("commit", irmin, null);
+        }
+
+        using var git = new LibGit2Workload();
+        var gitSetup = Stopwatch.StartNew();
+        git.Populate(layout);
+        gitSetup.Stop();
+        var peer = git.CommitOneChangeEach(layout, plan) with { Setup = gitSetup.Elapsed };
+        var gitHead = git.MainHead;
+        foreach (var (i, value) in final)
+        {
+            VerificationException.Check(LibGit2Workload.Name, layout.PathOf(i), LibGit2Workload.Read(gitHead, layout.PathOf(i)), value);
+        }
+
+        foreach (var i in untouched)
+        {
+            VerificationException.Check(LibGit2Workload.Name, layout.PathOf(i), LibGit2Workload.Read(gitHead, layout.PathOf(i)), Layout.ValueOf(i, 0));
+        }
+
+        return new ScenarioResult("commit", irmin, peer);
+    }
+
+    protected abstract Layout CreateLayout(int entries);
+
+    private static string Describe((TimeSpan Build, TimeSpan Write) times) =>
+        FormattableString.Invariant($"setup: build tree {times.Build.TotalSeconds:F3} s, write {times.Write.TotalSeconds:F3} s");
+}
