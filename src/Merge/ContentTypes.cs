@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
 
 namespace IrminSharp.Merge;
@@ -32,7 +33,7 @@ public static class ContentTypes
     /// A visitor whose <c>Visit&lt;T&gt;(IContentType&lt;T&gt; type)</c> returns
     /// <c>type.Merge</c> lifted to bytes turns a name into a byte-level merge.
     /// </example>
-    public static bool TryVisit<TResult>(string name, IContentTypeVisitor<TResult> visitor, out TResult result)
+    public static bool TryVisit<TResult>(string name, IContentTypeVisitor<TResult> visitor, [MaybeNullWhen(false)] out TResult result)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(visitor);
@@ -51,7 +52,7 @@ public static class ContentTypes
                 result = visitor.Visit(Counter);
                 return true;
             default:
-                result = default!;
+                result = default;
                 return false;
         }
     }

@@ -3,7 +3,7 @@ using IrminSharp.Store;
 
 namespace IrminSharp.Benchmarks.Hashing;
 
-/// <summary>Hashing and hex formatting: no allocation per hash.</summary>
+/// <summary>Hashing, hex parsing and formatting: ComputeBlake3, TryParse and TryFormat allocate nothing.</summary>
 [MemoryDiagnoser]
 public class HashBenchmarks
 {
@@ -33,6 +33,9 @@ public class HashBenchmarks
 
     [Benchmark]
     public bool TryParse() => Hash.TryParse(text.AsSpan(), out _);
+
+    [Benchmark(Description = "ToString (allocates the 64-char string)")]
+    public string ToHexString() => hash.ToString();
 
     [Benchmark]
     public bool FromBytesAndEquals() => hash.Equals(Hash.FromBytes(small.AsSpan(0, 32)));

@@ -15,11 +15,13 @@ public static class BlockDevices
             : FileBlockDevice.Open(path, new FileBlockDeviceOptions { ReadOnly = readOnly });
     }
 
-    /// <summary>Whether <paramref name="path"/> names a device node rather than a regular file.</summary>
+    /// <summary>
+    /// Whether <paramref name="path"/> names a device node: anything under <c>/dev/</c>. Opening it
+    /// then checks with the kernel (BLKGETSIZE64) that it really is a block device.
+    /// </summary>
     public static bool IsDevicePath(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var full = Path.GetFullPath(path);
-        return full.StartsWith("/dev/", StringComparison.Ordinal) && !File.GetAttributes(full).HasFlag(FileAttributes.Normal);
+        return Path.GetFullPath(path).StartsWith("/dev/", StringComparison.Ordinal);
     }
 }
