@@ -15,22 +15,22 @@ public sealed class LinuxBlockDeviceTests : BlockDeviceContract
         Track(loop);
     }
 
-    protected override IBlockDevice CreateDevice() => LinuxBlockDevice.Open(loop.Path_);
+    protected override IBlockDevice CreateDevice() => LinuxBlockDevice.Open(loop.DevicePath);
 
-    protected override IBlockDevice? Reopen(bool readOnly) => LinuxBlockDevice.Open(loop.Path_, readOnly);
+    protected override IBlockDevice? Reopen(bool readOnly) => LinuxBlockDevice.Open(loop.DevicePath, readOnly);
 
     [Fact]
     public void Size_ComesFromTheKernel()
     {
-        using var device = LinuxBlockDevice.Open(loop.Path_);
+        using var device = LinuxBlockDevice.Open(loop.DevicePath);
         Assert.Equal(16L << 20, device.SectorCount * device.SectorSize);
-        Assert.True(BlockDevices.IsDevicePath(loop.Path_));
+        Assert.True(BlockDevices.IsDevicePath(loop.DevicePath));
     }
 
     [Fact]
     public void UnalignedCallerBuffers_WorkThroughTheBounceBuffer()
     {
-        using var device = LinuxBlockDevice.Open(loop.Path_);
+        using var device = LinuxBlockDevice.Open(loop.DevicePath);
         var backing = new byte[(device.SectorSize * 3) + 7];
         new Random(4).NextBytes(backing);
         var data = backing.AsSpan(7, device.SectorSize * 3);
@@ -43,7 +43,7 @@ public sealed class LinuxBlockDeviceTests : BlockDeviceContract
     [Fact]
     public void PackOnALoopDevice_CommitsAndReopens()
     {
-        using (var pack = PackStore.Create(LinuxBlockDevice.Open(loop.Path_), NativeSchema.Instance.Name, "counter"))
+        using (var pack = PackStore.Create(LinuxBlockDevice.Open(loop.DevicePath), NativeSchema.Instance.Name, "counter"))
         {
             using var repo = Repository<long>.Open(pack.Objects, pack.Refs, Merge.CounterContents.Instance);
             for (var i = 0; i < 20; i++)
@@ -52,7 +52,7 @@ public sealed class LinuxBlockDeviceTests : BlockDeviceContract
             }
         }
 
-        using var reopened = PackStore.Open(LinuxBlockDevice.Open(loop.Path_));
+        using var reopened = PackStore.Open(LinuxBlockDevice.Open(loop.DevicePath));
         using var again = Repository<long>.Open(reopened.Objects, reopened.Refs, Merge.CounterContents.Instance);
         Assert.Equal(19, again.Main.Get("k4"));
         Assert.True(reopened.Fsck(NativeSchema.Instance).IsClean);

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace IrminSharp.Backends.Block.Tests;
 
 /// <summary>A real loop device over a sparse image file, attached with losetup and always detached.</summary>
-internal sealed class LoopDevice : IDisposable
+public sealed class LoopDevice : IDisposable
 {
     private readonly string image;
 
@@ -17,10 +17,10 @@ internal sealed class LoopDevice : IDisposable
 
         try
         {
-            Path_ = Run("losetup", $"-f --show {image}").Trim();
-            if (!Path_.StartsWith("/dev/loop", StringComparison.Ordinal))
+            DevicePath = Run("losetup", $"-f --show {image}").Trim();
+            if (!DevicePath.StartsWith("/dev/loop", StringComparison.Ordinal))
             {
-                throw new InvalidOperationException($"losetup returned '{Path_}'");
+                throw new InvalidOperationException($"losetup returned '{DevicePath}'");
             }
         }
         catch
@@ -30,13 +30,13 @@ internal sealed class LoopDevice : IDisposable
         }
     }
 
-    public string Path_ { get; }
+    public string DevicePath { get; }
 
     public void Dispose()
     {
         try
         {
-            Run("losetup", $"-d {Path_}");
+            Run("losetup", $"-d {DevicePath}");
         }
         finally
         {

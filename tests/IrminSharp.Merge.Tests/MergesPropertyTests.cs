@@ -150,15 +150,47 @@ public sealed class MergesPropertyTests
     }
 
     [Property]
-    public bool LastWriterWins_LaterWins_AndCommutes(int ta, int tb, int va, int vb)
+    public bool LastWriterWins_ConcurrentWrites_LaterWins_AndCommutes(int ta, int tb, int va, int vb)
     {
         var merge = Merges.LastWriterWins<(long T, int V)>(p => p.T);
+        var o = (long.MinValue, 0);
         var a = ((long)ta, va);
         var b = ((long)tb, vb);
-        var ab = Laws.Run(merge, a, a, b).Value;
-        var ba = Laws.Run(merge, a, b, a).Value;
+        var ab = Laws.Run(merge, o, a, b).Value;
+        var ba = Laws.Run(merge, o, b, a).Value;
         var expected = ta != tb ? (ta > tb ? a : b) : (Comparer<(long, int)>.Default.Compare(a, b) >= 0 ? a : b);
         return ab == expected && ba == expected;
+    }
+
+    [Property]
+    public bool LastWriterWins_UnchangedSide_YieldsEvenToAnOlderWrite(int to, int tx, int vo, int vx)
+    {
+        var merge = Merges.LastWriterWins<(long T, int V)>(p => p.T);
+        var o = ((long)to, vo);
+        var x = ((long)tx, vx);
+        return Laws.Yields(Laws.Run(merge, o, o, x), x)
+            && Laws.Yields(Laws.Run(merge, o, x, o), x)
+            && Laws.Yields(Laws.Run(merge, o, x, x), x);
+    }
+
+    [Fact]
+    public void LastWriterWins_ConflictingOrAbsentAncestor_FallsBackToTimestamps()
+    {
+        var merge = Merges.LastWriterWins<(long T, string V)>(p => p.T);
+        var failing = Ancestor<(long, string)>.Lazy(() => MergeResult<Option<(long, string)>>.Conflict("no"));
+        Assert.Equal((5L, "new"), merge(failing, (5, "new"), (3, "old")).Value);
+        Assert.Equal((5L, "new"), merge(Ancestor<(long, string)>.None, (3, "old"), (5, "new")).Value);
+    }
+
+    [Property]
+    public bool LastWriterWins_TieBreak_UsesTheComparer(int t, string va, string vb)
+    {
+        var byLength = Comparer<string>.Create((x, y) => (x?.Length ?? 0).CompareTo(y?.Length ?? 0));
+        var merge = Merges.LastWriterWins<string>(_ => t, byLength, StringComparer.Ordinal);
+        (va, vb) = (va ?? string.Empty, (vb ?? string.Empty) + "+");
+        var expected = byLength.Compare(va, vb) >= 0 ? va : vb;
+        return Laws.Run(merge, "ancestor-unlike-both", va, vb).Value == (va == vb ? va : expected)
+            || va.Length == vb.Length;
     }
 
     [Property]

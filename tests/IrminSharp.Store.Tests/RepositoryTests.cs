@@ -164,7 +164,7 @@ public sealed class RepositoryTests
     }
 
     [Fact]
-    public void Merge_Conflicts_ReportsEveryPath_AndMovesNothing()
+    public void Merge_Conflicts_ReportsEveryDevicePathAndMovesNothing()
     {
         using var repo = Strings();
         var main = repo.Main;
@@ -369,7 +369,7 @@ public sealed class RepositoryTests
     }
 
     [Fact]
-    public async Task Watch_Path_FiresOnlyForChangesBelowIt()
+    public async Task Watch_DevicePathFiresOnlyForChangesBelowIt()
     {
         using var repo = Strings();
         var changes = new List<string>();

@@ -4,24 +4,19 @@ namespace IrminSharp.Backends.Block;
 public static class BlockDevices
 {
     /// <summary>
-    /// A block device under <c>/dev/</c> opens as a <see cref="LinuxBlockDevice"/> (O_DIRECT);
-    /// anything else as a <see cref="FileBlockDevice"/> with 4 KiB sectors.
+    /// Opens <paramref name="path"/> as a <see cref="LinuxBlockDevice"/> (O_DIRECT) when the kernel
+    /// says it is a block device (<see cref="LinuxBlockDevice.IsBlockDevice"/>: the BLKGETSIZE64
+    /// ioctl succeeds), and otherwise as an existing <see cref="FileBlockDevice"/> with 4 KiB
+    /// sectors. Deciding by asking the kernel, rather than by the <c>/dev/</c> prefix, handles
+    /// symlinks such as <c>/dev/disk/by-id/…</c> and regular files that happen to live under
+    /// <c>/dev/shm</c>.
     /// </summary>
+    /// <exception cref="IOException">The path cannot be opened (missing, or not a whole number of sectors).</exception>
     public static IBlockDevice Open(string path, bool readOnly = false)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return IsDevicePath(path)
+        return LinuxBlockDevice.IsBlockDevice(path)
             ? LinuxBlockDevice.Open(path, readOnly)
             : FileBlockDevice.Open(path, new FileBlockDeviceOptions { ReadOnly = readOnly });
-    }
-
-    /// <summary>
-    /// Whether <paramref name="path"/> names a device node: anything under <c>/dev/</c>. Opening it
-    /// then checks with the kernel (BLKGETSIZE64) that it really is a block device.
-    /// </summary>
-    public static bool IsDevicePath(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        return Path.GetFullPath(path).StartsWith("/dev/", StringComparison.Ordinal);
     }
 }

@@ -5,14 +5,16 @@ internal static class BlockRange
 {
     public static void Check(IBlockDevice device, long sector, int length, bool write)
     {
-        if (length <= 0 || length % device.SectorSize != 0)
+        var size = device.SectorSize;
+        if (length <= 0 || length % size != 0)
         {
-            throw new ArgumentException($"A transfer is a positive multiple of the {device.SectorSize}-byte sector, not {length} bytes.", nameof(length));
+            throw new ArgumentException($"A transfer is a positive multiple of the {size}-byte sector, not {length} bytes.", nameof(length));
         }
 
-        if (sector < 0 || sector + (length / device.SectorSize) > device.SectorCount)
+        var count = length / size;
+        if (sector < 0 || sector > device.SectorCount - count)
         {
-            throw new ArgumentOutOfRangeException(nameof(sector), $"Sectors {sector}..{sector + (length / device.SectorSize)} are outside the device's {device.SectorCount}.");
+            throw new ArgumentOutOfRangeException(nameof(sector), sector, $"Sectors {sector}..{sector + count - 1} are outside the device's {device.SectorCount} sectors.");
         }
 
         if (write && device.IsReadOnly)

@@ -2,7 +2,10 @@ using Microsoft.Win32.SafeHandles;
 
 namespace IrminSharp.Backends.Block;
 
-/// <summary>A regular file used as a block device; flush is fsync.</summary>
+/// <summary>
+/// A regular file used as a block device. Reads and writes go through
+/// <see cref="RandomAccess"/> (the page cache); <see cref="Flush"/> is fsync.
+/// </summary>
 public sealed class FileBlockDevice : IBlockDevice
 {
     private readonly SafeFileHandle handle;
@@ -28,13 +31,19 @@ public sealed class FileBlockDevice : IBlockDevice
     /// <summary>The file's path.</summary>
     public string Path { get; }
 
-    /// <summary>Opens (or creates, see <see cref="FileBlockDeviceOptions.CreateSectors"/>) a file as a device.</summary>
-    /// <exception cref="IOException">The file is missing, too small, or not a whole number of sectors.</exception>
+    /// <summary>
+    /// Opens a file as a device. When <see cref="FileBlockDeviceOptions.CreateSectors"/> is positive
+    /// and the file does not exist, it is created (sparse) with that many sectors; otherwise the
+    /// file must exist and be a whole number (at least one) of sectors long.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist and is not to be created.</exception>
+    /// <exception cref="IOException">The file is shorter than one sector or not a whole number of sectors.</exception>
+    /// <exception cref="ArgumentException">Creation was asked together with <see cref="FileBlockDeviceOptions.ReadOnly"/>.</exception>
     public static FileBlockDevice Open(string path, FileBlockDeviceOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         options ??= new FileBlockDeviceOptions();
-        var create = options.CreateSectors > 0;
+        var create = options.CreateSectors > 0 && !File.Exists(path);
         if (create && options.ReadOnly)
         {
             throw new ArgumentException("Cannot create a read-only device.", nameof(options));
@@ -54,9 +63,14 @@ public sealed class FileBlockDevice : IBlockDevice
             }
 
             var length = RandomAccess.GetLength(handle);
-            if (length < options.SectorSize || length % options.SectorSize != 0)
+            if (length < options.SectorSize)
             {
-                throw new IOException($"{path} is {length} bytes, not a whole number (at least one) of {options.SectorSize}-byte sectors.");
+                throw new IOException($"{path} is {length} bytes, shorter than one {options.SectorSize}-byte sector: not a whole number (at least one) of sectors.");
+            }
+
+            if (length % options.SectorSize != 0)
+            {
+                throw new IOException($"{path} is {length} bytes, not a whole number of {options.SectorSize}-byte sectors.");
             }
 
             return new FileBlockDevice(handle, options.SectorSize, length / options.SectorSize, options.ReadOnly, path);

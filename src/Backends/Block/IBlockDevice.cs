@@ -2,17 +2,25 @@ namespace IrminSharp.Backends.Block;
 
 /// <summary>
 /// A block device as a Xen blkfront or virtio disk offers it: fixed-size sectors, whole-sector
-/// reads and writes, and a flush of the write cache.
+/// reads and writes, and a flush of the write cache (feature-flush-cache).
 /// </summary>
 /// <remarks>
-/// A write is durable only once a later <see cref="Flush"/> has returned. Between flushes,
-/// completed writes may be lost or reordered by a crash, and the sector being written may tear
-/// (part old, part new). Implementations are safe for concurrent use. I/O failures surface as
-/// <see cref="IOException"/>.
+/// <para>
+/// Durability: a write is durable only once a later <see cref="Flush"/> has returned. Between
+/// flushes, completed writes may be lost, reordered, or torn at sector granularity by a crash
+/// (a multi-sector write may land partly; a sector being written may be part old, part new).
+/// </para>
+/// <para>
+/// Transfers are whole sectors: a buffer's length is a positive multiple of
+/// <see cref="SectorSize"/> (otherwise <see cref="ArgumentException"/>) and the range lies within
+/// the device (otherwise <see cref="ArgumentOutOfRangeException"/>). Writing to a read-only device
+/// throws <see cref="IOException"/>. Every I/O failure, injected or from the operating system,
+/// surfaces as an <see cref="IOException"/>. Implementations are safe for concurrent use.
+/// </para>
 /// </remarks>
 public interface IBlockDevice : IDisposable
 {
-    /// <summary>The sector size in bytes (512 or 4096).</summary>
+    /// <summary>The sector size in bytes (512 or 4096 for real disks).</summary>
     int SectorSize { get; }
 
     /// <summary>The number of sectors.</summary>
@@ -22,11 +30,18 @@ public interface IBlockDevice : IDisposable
     bool IsReadOnly { get; }
 
     /// <summary>Reads whole sectors starting at <paramref name="sector"/> into <paramref name="buffer"/>.</summary>
+    /// <exception cref="ArgumentException">The buffer is empty or not a multiple of <see cref="SectorSize"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The range is outside the device.</exception>
+    /// <exception cref="IOException">The device failed.</exception>
     void Read(long sector, Span<byte> buffer);
 
-    /// <summary>Writes whole sectors starting at <paramref name="sector"/>.</summary>
+    /// <summary>Writes whole sectors starting at <paramref name="sector"/>; durable only after a later <see cref="Flush"/>.</summary>
+    /// <exception cref="ArgumentException">The buffer is empty or not a multiple of <see cref="SectorSize"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The range is outside the device.</exception>
+    /// <exception cref="IOException">The device is read-only or failed.</exception>
     void Write(long sector, ReadOnlySpan<byte> buffer);
 
-    /// <summary>Makes every completed write durable.</summary>
+    /// <summary>Makes every completed write durable (a cache flush; fsync for files and devices).</summary>
+    /// <exception cref="IOException">The device failed.</exception>
     void Flush();
 }

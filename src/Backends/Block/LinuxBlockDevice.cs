@@ -5,13 +5,20 @@ namespace IrminSharp.Backends.Block;
 
 /// <summary>
 /// A raw Linux block device (a loop device, <c>/dev/xvdb</c> under Xen, <c>/dev/vdb</c> under KVM)
-/// opened with O_DIRECT, so that reads and writes bypass the page cache and flush is the disk's
-/// own cache flush. Transfers go through one aligned bounce buffer.
+/// opened with O_DIRECT, so that reads and writes bypass the page cache and <see cref="Flush"/>
+/// (fsync) is the disk's own cache flush. Its size comes from the BLKGETSIZE64 ioctl and its
+/// sector size from BLKSSZGET (the logical block size).
 /// </summary>
+/// <remarks>
+/// Callers pass ordinary spans: every transfer goes through one 4096-aligned bounce buffer of
+/// 1 MiB (larger transfers are chunked), so access is serialized by a lock. Operating-system
+/// errors surface as <see cref="IOException"/> whose message carries the path and the errno text.
+/// </remarks>
 public sealed unsafe partial class LinuxBlockDevice : IBlockDevice
 {
     private const int ORdOnly = 0x0;
     private const int ORdWr = 0x2;
+    private const int ONonBlock = 0x800;
     private const int ODirect = 0x4000;
     private const int OCloExec = 0x80000;
     private const ulong BlkGetSize64 = 0x80081272;
@@ -45,8 +52,12 @@ public sealed unsafe partial class LinuxBlockDevice : IBlockDevice
     /// <summary>The device path.</summary>
     public string Path { get; }
 
-    /// <summary>Opens a block device with O_DIRECT; its size and logical sector size come from the kernel.</summary>
-    /// <exception cref="IOException">The device cannot be opened or queried (the message carries the OS error).</exception>
+    /// <summary>
+    /// Opens a block device with O_RDWR|O_DIRECT|O_CLOEXEC (O_RDONLY|O_DIRECT|O_CLOEXEC when
+    /// <paramref name="readOnly"/>); its size and logical sector size come from the kernel.
+    /// </summary>
+    /// <exception cref="IOException">The device cannot be opened, or is not a block device (the message carries the path and OS error).</exception>
+    /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
     public static LinuxBlockDevice Open(string path, bool readOnly = false)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -70,20 +81,53 @@ public sealed unsafe partial class LinuxBlockDevice : IBlockDevice
                 throw new IOException($"{path}: not a block device (BLKGETSIZE64 failed: {Marshal.GetLastPInvokeErrorMessage()})");
             }
 
-            int logical = 0;
-            if (Ioctl(fd, BlkSszGet, &logical) != 0 || logical <= 0)
+            var logical = 0;
+            if (Ioctl(fd, BlkSszGet, &logical) != 0)
             {
-                logical = 512;
+                throw new IOException($"{path}: BLKSSZGET failed: {Marshal.GetLastPInvokeErrorMessage()}");
             }
 
-            var sectorSize = Math.Max(logical, 512);
-            return new LinuxBlockDevice(handle, path, sectorSize, (long)(bytes / (ulong)sectorSize), readOnly);
+            if (logical < 512 || logical > Alignment || (logical & (logical - 1)) != 0)
+            {
+                throw new IOException($"{path}: unsupported logical sector size {logical}");
+            }
+
+            if (bytes < (ulong)logical)
+            {
+                throw new IOException($"{path}: the device is {bytes} bytes, smaller than one {logical}-byte sector");
+            }
+
+            return new LinuxBlockDevice(handle, path, logical, (long)(bytes / (ulong)logical), readOnly);
         }
         catch
         {
             handle.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> is a block device, asked of the kernel: it opens the path
+    /// (O_RDONLY|O_NONBLOCK, without O_DIRECT) and tries BLKGETSIZE64, which only block devices
+    /// answer. False for regular files, other device kinds, missing paths, and off Linux.
+    /// </summary>
+    public static bool IsBlockDevice(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        var fd = OpenNative(path, ORdOnly | ONonBlock | OCloExec);
+        if (fd < 0)
+        {
+            return false;
+        }
+
+        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        ulong bytes = 0;
+        return Ioctl(fd, BlkGetSize64, &bytes) == 0;
     }
 
     /// <inheritdoc/>
@@ -101,7 +145,16 @@ public sealed unsafe partial class LinuxBlockDevice : IBlockDevice
                 var done = 0;
                 while (done < chunk)
                 {
-                    var n = RandomAccess.Read(handle, span[done..], offset + done);
+                    int n;
+                    try
+                    {
+                        n = RandomAccess.Read(handle, span[done..], offset + done);
+                    }
+                    catch (IOException e)
+                    {
+                        throw new IOException($"{Path}: read of {chunk - done} bytes at byte {offset + done} failed: {e.Message}", e);
+                    }
+
                     if (n <= 0)
                     {
                         throw new IOException($"{Path}: short read at byte {offset + done}");
@@ -128,9 +181,17 @@ public sealed unsafe partial class LinuxBlockDevice : IBlockDevice
             while (!buffer.IsEmpty)
             {
                 var chunk = Math.Min(buffer.Length, BounceBytes);
-                var span = new Span<byte>(bounce, chunk);
-                buffer[..chunk].CopyTo(span);
-                RandomAccess.Write(handle, span, offset);
+                var span = new ReadOnlySpan<byte>(bounce, chunk);
+                buffer[..chunk].CopyTo(new Span<byte>(bounce, chunk));
+                try
+                {
+                    RandomAccess.Write(handle, span, offset);
+                }
+                catch (IOException e)
+                {
+                    throw new IOException($"{Path}: write of {chunk} bytes at byte {offset} failed: {e.Message}", e);
+                }
+
                 buffer = buffer[chunk..];
                 offset += chunk;
             }
@@ -140,9 +201,18 @@ public sealed unsafe partial class LinuxBlockDevice : IBlockDevice
     /// <inheritdoc/>
     public void Flush()
     {
-        if (!IsReadOnly)
+        if (IsReadOnly)
+        {
+            return;
+        }
+
+        try
         {
             RandomAccess.FlushToDisk(handle);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"{Path}: fsync failed: {e.Message}", e);
         }
     }
 

@@ -2,8 +2,9 @@ namespace IrminSharp.Backends.Block;
 
 /// <summary>
 /// A device in memory whose image outlives the object: take <see cref="SnapshotImage"/> and build
-/// a new device <see cref="FromImage"/> to simulate a restart. It records every write, with the
-/// number of flushes before it, for crash sweeps.
+/// a new device <see cref="FromImage"/> to simulate a restart. Reads return the latest written
+/// data. It records every write (unless asked not to), with its flush epoch, so that
+/// <see cref="CrashImages"/> can rebuild what a power loss at any point could leave.
 /// </summary>
 public sealed class MemoryBlockDevice : IBlockDevice
 {
@@ -12,17 +13,20 @@ public sealed class MemoryBlockDevice : IBlockDevice
     private readonly List<WriteRecord> writes = [];
     private int flushes;
 
-    /// <summary>A zeroed device.</summary>
-    public MemoryBlockDevice(int sectorSize, long sectorCount, bool recordWrites = false)
+    /// <summary>A zeroed device of <paramref name="sectorCount"/> sectors of <paramref name="sectorSize"/> (512, 1024, 2048 or 4096) bytes.</summary>
+    /// <param name="sectorSize">The sector size in bytes.</param>
+    /// <param name="sectorCount">The number of sectors (at least one).</param>
+    /// <param name="recordWrites">Whether to keep every write in <see cref="Writes"/> (a copy of its bytes each).</param>
+    public MemoryBlockDevice(int sectorSize, long sectorCount, bool recordWrites = true)
         : this(new byte[checked(sectorSize * sectorCount)], sectorSize, readOnly: false, recordWrites)
     {
     }
 
     private MemoryBlockDevice(byte[] image, int sectorSize, bool readOnly, bool recordWrites)
     {
-        if (sectorSize is not (512 or 1024 or 2048 or 4096) || image.Length % sectorSize != 0)
+        if (sectorSize is not (512 or 1024 or 2048 or 4096) || image.Length == 0 || image.Length % sectorSize != 0)
         {
-            throw new ArgumentException("The sector size is 512 to 4096 bytes and divides the image.", nameof(sectorSize));
+            throw new ArgumentException("The sector size is 512, 1024, 2048 or 4096 bytes and divides the (non-empty) image.", nameof(sectorSize));
         }
 
         this.image = image;
@@ -44,7 +48,10 @@ public sealed class MemoryBlockDevice : IBlockDevice
     /// <summary>Whether writes are recorded in <see cref="Writes"/>.</summary>
     public bool RecordWrites { get; }
 
-    /// <summary>Every write so far (when recording), in order.</summary>
+    /// <summary>
+    /// Every write since creation (when <see cref="RecordWrites"/>), in order, each with its sector,
+    /// bytes and flush epoch (<see cref="WriteRecord.FlushesBefore"/>). A snapshot copy of the list.
+    /// </summary>
     public IReadOnlyList<WriteRecord> Writes
     {
         get
@@ -56,11 +63,15 @@ public sealed class MemoryBlockDevice : IBlockDevice
         }
     }
 
-    /// <summary>How many flushes completed.</summary>
+    /// <summary>How many flushes completed: the epoch of the next write.</summary>
     public int Flushes => Volatile.Read(ref flushes);
 
-    /// <summary>A device over a copy of <paramref name="image"/>.</summary>
-    public static MemoryBlockDevice FromImage(byte[] image, int sectorSize, bool readOnly = false, bool recordWrites = false)
+    /// <summary>A device over a copy of <paramref name="image"/> (a restart after a crash or a clean shutdown).</summary>
+    /// <param name="image">The bytes, a whole number of sectors.</param>
+    /// <param name="sectorSize">The sector size in bytes.</param>
+    /// <param name="readOnly">Whether writes are refused.</param>
+    /// <param name="recordWrites">Whether to keep every write in <see cref="Writes"/>.</param>
+    public static MemoryBlockDevice FromImage(byte[] image, int sectorSize, bool readOnly = false, bool recordWrites = true)
     {
         ArgumentNullException.ThrowIfNull(image);
         return new MemoryBlockDevice((byte[])image.Clone(), sectorSize, readOnly, recordWrites);
@@ -108,7 +119,7 @@ public sealed class MemoryBlockDevice : IBlockDevice
         }
     }
 
-    /// <inheritdoc/>
+    /// <summary>Does nothing: the contents stay readable, as a disk outlives its driver.</summary>
     public void Dispose()
     {
     }
