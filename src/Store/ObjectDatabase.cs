@@ -13,8 +13,8 @@ public sealed class ObjectDatabase
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? scratch;
 
-    private readonly ObjectCache<NodeObject> nodes;
-    private readonly ObjectCache<Commit> commits;
+    private readonly ObjectCache<Hash, NodeObject> nodes;
+    private readonly ObjectCache<Hash, Commit> commits;
 
     /// <summary>Creates the database over a store.</summary>
     public ObjectDatabase(IObjectStore store, Schema schema, int cacheCapacity = 100_000)
@@ -23,8 +23,8 @@ public sealed class ObjectDatabase
         ArgumentNullException.ThrowIfNull(schema);
         Store = store;
         Schema = schema;
-        nodes = new ObjectCache<NodeObject>(cacheCapacity);
-        commits = new ObjectCache<Commit>(cacheCapacity);
+        nodes = new ObjectCache<Hash, NodeObject>(cacheCapacity);
+        commits = new ObjectCache<Hash, Commit>(cacheCapacity);
         EmptyNodeHash = HashNode(NodeObject.Empty);
     }
 

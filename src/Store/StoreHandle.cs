@@ -34,13 +34,48 @@ public abstract class StoreHandle<T>
     /// <summary>The value at <paramref name="path"/>, if any.</summary>
     public bool TryGet(StorePath path, out T value)
     {
-        if (Tree.TryGetValue(path, out var bytes))
+        // Walks stored nodes directly: no tree objects on the read path.
+        value = default!;
+        if (HeadHash is not { } head || path.IsRoot)
         {
-            value = Repository.Decode(bytes, "/" + path);
-            return true;
+            return false;
         }
 
-        value = default!;
+        var db = Repository.Objects;
+        var node = Repository.GetCommit(head).Root;
+        var steps = path.Steps;
+        for (var i = 0; i < steps.Length; i++)
+        {
+            if (!NodeTrie.TryFind(db, node, steps[i], out var entry))
+            {
+                return false;
+            }
+
+            if (i == steps.Length - 1)
+            {
+                if (entry.Kind != EntryKind.Contents)
+                {
+                    return false;
+                }
+
+                var bytes = db.ReadContents(entry.Hash);
+                if (!Repository.ContentType.TryDecode(bytes.Span, out var decoded))
+                {
+                    throw new CorruptDataException("/" + path, -1, $"not a valid {Repository.ContentType.Name} value");
+                }
+
+                value = decoded;
+                return true;
+            }
+
+            if (entry.Kind != EntryKind.Node)
+            {
+                return false;
+            }
+
+            node = entry.Hash;
+        }
+
         return false;
     }
 
