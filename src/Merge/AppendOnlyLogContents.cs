@@ -80,7 +80,7 @@ public sealed class AppendOnlyLogContents<T> : IContentType<ImmutableList<T>>
 
             value = builder.ToImmutable();
         }
-        catch (Exception e) when (e is MessagePackSerializationException or OverflowException or EndOfStreamException or InvalidOperationException)
+        catch (Exception e) when (DecodeFailure.Is(e))
         {
             return false;
         }

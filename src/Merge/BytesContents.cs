@@ -10,11 +10,12 @@ public sealed class BytesContents : IContentType<byte[]>
     {
     }
 
-    /// <summary>The one instance.</summary>
-    public static BytesContents Instance { get; } = new();
-
     /// <summary>Equality of byte arrays by their contents.</summary>
     public static IEqualityComparer<byte[]> Equality { get; } = new SequenceEquality();
+
+    // Declared after Equality: static initializers run in order, and the merge needs it.
+    /// <summary>The one instance.</summary>
+    public static BytesContents Instance { get; } = new();
 
     /// <inheritdoc/>
     public string Name => "bytes";

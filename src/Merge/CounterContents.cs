@@ -61,7 +61,7 @@ public sealed class CounterContents : IContentType<long>
                 return false;
             }
         }
-        catch (Exception e) when (e is MessagePackSerializationException or OverflowException or EndOfStreamException)
+        catch (Exception e) when (DecodeFailure.Is(e))
         {
             return false;
         }

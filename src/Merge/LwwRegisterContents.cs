@@ -67,7 +67,7 @@ public sealed class LwwRegisterContents<T> : IContentType<LwwRegister<T>>
 
             value = new LwwRegister<T>(decoded, timestamp, writer);
         }
-        catch (Exception e) when (e is MessagePackSerializationException or OverflowException or EndOfStreamException or InvalidOperationException)
+        catch (Exception e) when (DecodeFailure.Is(e))
         {
             return false;
         }

@@ -111,7 +111,7 @@ public sealed class MultisetContents<T> : IContentType<ImmutableSortedDictionary
 
             value = builder.ToImmutable();
         }
-        catch (Exception e) when (e is MessagePackSerializationException or OverflowException or EndOfStreamException or InvalidOperationException)
+        catch (Exception e) when (DecodeFailure.Is(e))
         {
             return false;
         }

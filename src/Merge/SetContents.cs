@@ -97,12 +97,22 @@ public sealed class SetContents<T> : IContentType<ImmutableSortedSet<T>>
             }
 
             value = builder.ToImmutable();
-            return true;
         }
-        catch (Exception e) when (e is MessagePackSerializationException or OverflowException or EndOfStreamException or InvalidOperationException)
+        catch (Exception e) when (DecodeFailure.Is(e))
         {
             return false;
         }
+
+        // Canonical: headers and bin markers in their smallest form, so re-encoding gives the same bytes.
+        var check = new ArrayBufferWriter<byte>(bytes.Length);
+        Encode(value, check);
+        if (!check.WrittenSpan.SequenceEqual(bytes))
+        {
+            value = null;
+            return false;
+        }
+
+        return true;
     }
 
     /// <inheritdoc/>

@@ -1,61 +1,113 @@
+using System.ComponentModel;
 using System.Diagnostics;
 
 namespace IrminSharp.Backends.Block.Tests;
 
-/// <summary>A real loop device over a sparse image file, attached with losetup and always detached.</summary>
+/// <summary>
+/// A real loop device over a sparse image file in a fresh temp directory, attached with
+/// <c>losetup -f --show</c> and always detached (and the directory deleted) on dispose. Needs root
+/// and util-linux; when they are missing it throws with a clear message, so tests fail, never skip.
+/// </summary>
 public sealed class LoopDevice : IDisposable
 {
-    private readonly string image;
+    private readonly string directory;
+    private bool disposed;
 
     public LoopDevice(long bytes)
     {
-        image = Path.Combine(Path.GetTempPath(), $"irmin-loop-{Guid.NewGuid():N}.img");
-        using (var file = File.Create(image))
-        {
-            file.SetLength(bytes);
-        }
-
+        directory = Directory.CreateTempSubdirectory("irmin-loop-").FullName;
+        ImagePath = Path.Combine(directory, "disk.img");
         try
         {
-            DevicePath = Run("losetup", $"-f --show {image}").Trim();
-            if (!DevicePath.StartsWith("/dev/loop", StringComparison.Ordinal))
+            using (var file = File.Create(ImagePath))
             {
-                throw new InvalidOperationException($"losetup returned '{DevicePath}'");
+                file.SetLength(bytes);
             }
+
+            // Parallel losetup calls can race for the same free device; retry a few times.
+            string? path = null;
+            for (var attempt = 1; path is null; attempt++)
+            {
+                try
+                {
+                    path = Run("losetup", "-f", "--show", ImagePath).Trim();
+                }
+                catch (InvalidOperationException) when (attempt < 3)
+                {
+                    Thread.Sleep(50 * attempt);
+                }
+            }
+
+            if (!path.StartsWith("/dev/loop", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"losetup -f --show returned '{path}', not a loop device");
+            }
+
+            DevicePath = path;
         }
         catch
         {
-            File.Delete(image);
+            Directory.Delete(directory, recursive: true);
             throw;
         }
     }
 
+    /// <summary>The loop device, e.g. <c>/dev/loop3</c>.</summary>
     public string DevicePath { get; }
+
+    /// <summary>The backing image file.</summary>
+    public string ImagePath { get; }
 
     public void Dispose()
     {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
         try
         {
-            Run("losetup", $"-d {DevicePath}");
+            Run("losetup", "-d", DevicePath);
         }
         finally
         {
-            File.Delete(image);
+            Directory.Delete(directory, recursive: true);
         }
     }
 
-    private static string Run(string tool, string arguments)
+    private static string Run(string tool, params string[] arguments)
     {
-        var start = new ProcessStartInfo(tool, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {tool}");
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
+        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
         {
-            throw new InvalidOperationException($"{tool} {arguments} failed ({process.ExitCode}): {error.Trim()} — loop devices need root and /dev/loop-control");
+            start.ArgumentList.Add(argument);
         }
 
-        return output;
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {tool}");
+        }
+        catch (Win32Exception e)
+        {
+            throw new InvalidOperationException(
+                $"'{tool}' could not be started ({e.Message}). The loop-device tests need util-linux (apt-get install -y util-linux) and root.", e);
+        }
+
+        using (process)
+        {
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException(
+                    $"'{tool} {string.Join(' ', arguments)}' failed with exit code {process.ExitCode}: {error.Trim()}. "
+                    + "The loop-device tests need root, /dev/loop-control and free loop devices.");
+            }
+
+            return output.GetAwaiter().GetResult();
+        }
     }
 }

@@ -109,7 +109,7 @@ public sealed class JsonContentsTests
         Assert.True(Json.TryDecode(Encoding.UTF8.GetBytes(fine), out _));
     }
 
-    [Property(Arbitrary = [typeof(JsonGenerators)])]
+    [Property(Arbitrary = [typeof(JsonGenerators)], MaxTest = 1000)]
     public bool Json_DamagedText_IsRejectedOrDecodesToSomethingEncodable(JsonDoc doc, int how, int where, byte value)
     {
         var damaged = Codec.Damage(Codec.Encode(Json, doc.Node), how, where, value);

@@ -183,14 +183,18 @@ public sealed class MergesPropertyTests
     }
 
     [Property]
-    public bool LastWriterWins_TieBreak_UsesTheComparer(int t, string va, string vb)
+    public bool LastWriterWins_EqualTimestamps_GoToTheLargerUnderTheTieBreak(int t, string va, string vb)
     {
-        var byLength = Comparer<string>.Create((x, y) => (x?.Length ?? 0).CompareTo(y?.Length ?? 0));
+        var byLength = Comparer<string>.Create((x, y) => x!.Length.CompareTo(y!.Length));
         var merge = Merges.LastWriterWins<string>(_ => t, byLength, StringComparer.Ordinal);
         (va, vb) = (va ?? string.Empty, (vb ?? string.Empty) + "+");
-        var expected = byLength.Compare(va, vb) >= 0 ? va : vb;
-        return Laws.Run(merge, "ancestor-unlike-both", va, vb).Value == (va == vb ? va : expected)
-            || va.Length == vb.Length;
+        if (va.Length == vb.Length)
+        {
+            return true;
+        }
+
+        var longer = va.Length > vb.Length ? va : vb;
+        return Laws.RunWithout(merge, va, vb).Value == longer && Laws.RunWithout(merge, vb, va).Value == longer;
     }
 
     [Property]

@@ -1,17 +1,24 @@
 namespace IrminSharp.Backends.Block;
 
 /// <summary>
-/// Wraps a device to inject faults: a power cut after a number of writes, I/O errors on chosen
-/// sectors, and bit flips on read.
+/// Wraps a device to inject faults — a power cut after a number of writes, I/O errors on chosen
+/// sectors, bit flips on read — and records the write stream that reached the inner device, for
+/// <see cref="CrashImages"/>.
 /// </summary>
+/// <remarks>
+/// Every injected fault is an <see cref="IOException"/>. After the power cut, reads still reach the
+/// inner device (so a test can look at what survived); writes and flushes fail.
+/// </remarks>
 public sealed class FaultInjectingBlockDevice : IBlockDevice
 {
     private readonly IBlockDevice inner;
     private readonly Lock gate = new();
     private readonly HashSet<long> failReads = [];
     private readonly HashSet<long> failWrites = [];
-    private readonly Dictionary<long, int> flips = [];
-    private long writes;
+    private readonly List<(long Sector, int Bit)> flips = [];
+    private readonly List<WriteRecord> writes = [];
+    private long? failAfterWrites;
+    private int flushes;
 
     /// <summary>Wraps <paramref name="inner"/>; disposing this disposes it.</summary>
     public FaultInjectingBlockDevice(IBlockDevice inner)
@@ -20,11 +27,85 @@ public sealed class FaultInjectingBlockDevice : IBlockDevice
         this.inner = inner;
     }
 
-    /// <summary>After this many writes, the device "loses power": later writes and flushes fail. Null: never.</summary>
-    public long? FailAfterWrites { get; set; }
+    /// <summary>
+    /// The power cut: once this many writes have reached the device, every later write throws
+    /// <see cref="IOException"/> ("device lost power") without being applied, and so does every
+    /// flush. Null (the default): never.
+    /// </summary>
+    public long? FailAfterWrites
+    {
+        get
+        {
+            lock (gate)
+            {
+                return failAfterWrites;
+            }
+        }
 
-    /// <summary>Writes accepted so far.</summary>
-    public long WriteCount => Interlocked.Read(ref writes);
+        set
+        {
+            if (value < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "A write count is not negative.");
+            }
+
+            lock (gate)
+            {
+                failAfterWrites = value;
+            }
+        }
+    }
+
+    /// <summary>Whether the power cut has been reached.</summary>
+    public bool PowerLost
+    {
+        get
+        {
+            lock (gate)
+            {
+                return IsPowerLost;
+            }
+        }
+    }
+
+    /// <summary>Writes that reached the inner device so far.</summary>
+    public long WriteCount
+    {
+        get
+        {
+            lock (gate)
+            {
+                return writes.Count;
+            }
+        }
+    }
+
+    /// <summary>Flushes that completed so far: the flush epoch of the next write.</summary>
+    public int Flushes
+    {
+        get
+        {
+            lock (gate)
+            {
+                return flushes;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every write that reached the inner device, in order, with its sector, a copy of its bytes
+    /// and its flush epoch (the number of flushes completed before it). A snapshot copy.
+    /// </summary>
+    public IReadOnlyList<WriteRecord> Writes
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. writes];
+            }
+        }
+    }
 
     /// <inheritdoc/>
     public int SectorSize => inner.SectorSize;
@@ -35,7 +116,9 @@ public sealed class FaultInjectingBlockDevice : IBlockDevice
     /// <inheritdoc/>
     public bool IsReadOnly => inner.IsReadOnly;
 
-    /// <summary>Reads touching <paramref name="sector"/> fail with an I/O error.</summary>
+    private bool IsPowerLost => failAfterWrites is { } limit && writes.Count >= limit;
+
+    /// <summary>Reads touching <paramref name="sector"/> fail with an <see cref="IOException"/>.</summary>
     public void FailRead(long sector)
     {
         lock (gate)
@@ -44,7 +127,7 @@ public sealed class FaultInjectingBlockDevice : IBlockDevice
         }
     }
 
-    /// <summary>Writes touching <paramref name="sector"/> fail with an I/O error.</summary>
+    /// <summary>Writes touching <paramref name="sector"/> fail with an <see cref="IOException"/> and are not applied.</summary>
     public void FailWrite(long sector)
     {
         lock (gate)
@@ -53,16 +136,21 @@ public sealed class FaultInjectingBlockDevice : IBlockDevice
         }
     }
 
-    /// <summary>Reads of <paramref name="sector"/> return bit <paramref name="bit"/> (0 = first byte's lowest) flipped.</summary>
-    public void FlipBitOnRead(long sector, int bit)
+    /// <summary>
+    /// Reads of <paramref name="sector"/> return bit <paramref name="bitIndex"/> of that sector
+    /// flipped (bit 0 is the lowest bit of the sector's first byte). The stored data is unchanged.
+    /// </summary>
+    public void FlipBitOnRead(long sector, int bitIndex)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(bitIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(bitIndex, SectorSize * 8);
         lock (gate)
         {
-            flips[sector] = bit;
+            flips.Add((sector, bitIndex));
         }
     }
 
-    /// <summary>Removes every injected fault (not a power cut already reached).</summary>
+    /// <summary>Removes every injected read/write error and bit flip (not the power cut).</summary>
     public void Heal()
     {
         lock (gate)
@@ -76,7 +164,8 @@ public sealed class FaultInjectingBlockDevice : IBlockDevice
     /// <inheritdoc/>
     public void Read(long sector, Span<byte> buffer)
     {
-        var count = buffer.Length / Math.Max(1, SectorSize);
+        BlockRange.Check(this, sector, buffer.Length, write: false);
+        var count = buffer.Length / SectorSize;
         lock (gate)
         {
             for (var s = sector; s < sector + count; s++)
@@ -86,11 +175,8 @@ public sealed class FaultInjectingBlockDevice : IBlockDevice
                     throw new IOException($"injected read error at sector {s}");
                 }
             }
-        }
 
-        inner.Read(sector, buffer);
-        lock (gate)
-        {
+            inner.Read(sector, buffer);
             foreach (var (s, bit) in flips)
             {
                 if (s >= sector && s < sector + count)
@@ -105,14 +191,15 @@ public sealed class FaultInjectingBlockDevice : IBlockDevice
     /// <inheritdoc/>
     public void Write(long sector, ReadOnlySpan<byte> buffer)
     {
+        BlockRange.Check(this, sector, buffer.Length, write: true);
+        var count = buffer.Length / SectorSize;
         lock (gate)
         {
-            if (FailAfterWrites is { } limit && writes >= limit)
+            if (IsPowerLost)
             {
-                throw new IOException("injected power loss: the device is gone");
+                throw new IOException($"injected fault: device lost power after {failAfterWrites} writes");
             }
 
-            var count = buffer.Length / Math.Max(1, SectorSize);
             for (var s = sector; s < sector + count; s++)
             {
                 if (failWrites.Contains(s))
@@ -122,7 +209,7 @@ public sealed class FaultInjectingBlockDevice : IBlockDevice
             }
 
             inner.Write(sector, buffer);
-            writes++;
+            writes.Add(new WriteRecord(sector, buffer.ToArray(), flushes));
         }
     }
 
@@ -131,13 +218,14 @@ public sealed class FaultInjectingBlockDevice : IBlockDevice
     {
         lock (gate)
         {
-            if (FailAfterWrites is { } limit && writes >= limit)
+            if (IsPowerLost)
             {
-                throw new IOException("injected power loss: the device is gone");
+                throw new IOException($"injected fault: device lost power after {failAfterWrites} writes");
             }
-        }
 
-        inner.Flush();
+            inner.Flush();
+            flushes++;
+        }
     }
 
     /// <inheritdoc/>

@@ -18,6 +18,6 @@ public sealed class WriteRecord
     /// <summary>The bytes written (whole sectors).</summary>
     public ReadOnlyMemory<byte> Data { get; }
 
-    /// <summary>How many flushes had completed before this write.</summary>
+    /// <summary>The write's flush epoch: how many flushes had completed before it was issued.</summary>
     public int FlushesBefore { get; }
 }
