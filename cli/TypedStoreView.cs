@@ -68,31 +68,7 @@ internal sealed class TypedStoreView<T>(Repository<T> repository, Func<string, T
 
     public IReadOnlyList<Commit> LastModified(string branch, StorePath path, int count) => repository.Branch(branch).LastModified(path, count);
 
-    public MergeResult<Commit> Merge(string into, Hash theirs, CommitInfo info)
-    {
-        var target = repository.Branch(into);
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var ours = target.HeadHash;
-            if (ours is null)
-            {
-                if (target.TrySetHead(null, theirs))
-                {
-                    return MergeResult<Commit>.Ok(repository.GetCommit(theirs));
-                }
-
-                continue;
-            }
-
-            var merged = repository.MergeCommits(ours.Value, theirs, info);
-            if (!merged.TryGetValue(out var commit) || commit.Hash == ours || target.TrySetHead(ours, commit.Hash))
-            {
-                return merged;
-            }
-        }
-
-        throw new RefConflictException(into, null, target.HeadHash);
-    }
+    public MergeResult<Commit> Merge(string into, Hash theirs, CommitInfo info) => repository.Branch(into).TryMerge(theirs, info);
 
     public bool MoveBranch(string branch, Hash? expected, Hash desired) => repository.CompareAndSwapBranch(branch, expected, desired);
 

@@ -238,10 +238,14 @@ public abstract class StoreHandle<T>
     }
 
     /// <summary>Merges commit <paramref name="theirs"/> into this head; conflicts are returned, not thrown.</summary>
-    public MergeResult<Commit> TryMerge(Hash theirs, string? message = null)
+    public MergeResult<Commit> TryMerge(Hash theirs, string? message = null) =>
+        TryMerge(theirs, Repository.Info(message ?? $"merge {theirs.ToShortString()} into {Describe()}"));
+
+    /// <summary>Merges commit <paramref name="theirs"/> into this head with <paramref name="info"/> on the merge commit.</summary>
+    public MergeResult<Commit> TryMerge(Hash theirs, CommitInfo info)
     {
+        ArgumentNullException.ThrowIfNull(info);
         Repository.GetCommit(theirs);
-        var info = Repository.Info(message ?? $"merge {theirs.ToShortString()} into {Describe()}");
         for (var attempt = 0; attempt < 1000; attempt++)
         {
             var ours = HeadHash;
