@@ -164,7 +164,7 @@ public sealed class RepositoryTests
     }
 
     [Fact]
-    public void Merge_Conflicts_ReportsEveryDevicePathAndMovesNothing()
+    public void Merge_Conflicts_ReportsEveryPath_AndMovesNothing()
     {
         using var repo = Strings();
         var main = repo.Main;
@@ -369,7 +369,7 @@ public sealed class RepositoryTests
     }
 
     [Fact]
-    public async Task Watch_DevicePathFiresOnlyForChangesBelowIt()
+    public async Task Watch_Path_FiresOnlyForChangesBelowIt()
     {
         using var repo = Strings();
         var changes = new List<string>();

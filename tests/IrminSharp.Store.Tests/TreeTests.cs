@@ -139,7 +139,7 @@ public sealed class TreeTests
     [InlineData("a/./b")]
     [InlineData("..")]
     [InlineData("a\0b")]
-    public void InvalidDevicePathIsATypedError(string path)
+    public void InvalidPath_IsATypedError(string path)
     {
         if (path.Length == 0)
         {
