@@ -7,10 +7,14 @@ internal sealed class HarnessOptions
 {
     public const string Usage = """
         usage: IrminSharp.Compare <scenario> [--entries N] [--commits C] [--peer libgit2|none] [--seed S]
+                                  [--backend memory|pack] [--durable] [--dir D]
                IrminSharp.Compare --help
 
-        Runs one workload on IrminSharp (in-memory backend) and on LibGit2Sharp (a bare repository
-        in /dev/shm, else the temporary directory, deleted afterwards) in one process.
+        Runs one workload on IrminSharp and on LibGit2Sharp (a bare repository) in one process.
+        With --backend memory (the default) IrminSharp uses its in-memory backend and LibGit2Sharp
+        a repository in /dev/shm (else the temporary directory); with --backend pack IrminSharp uses
+        a pack file on disk and LibGit2Sharp a repository next to it, in a new directory under --dir
+        that is deleted afterwards.
 
         scenarios:
           wide-commit     N entries (default 10000) in one flat directory files/, committed once
@@ -21,26 +25,57 @@ internal sealed class HarnessOptions
                           half, branch b 50 of the second half, one commit per change; then a and b are
                           merged C times (default 50 for this scenario), each merge writing its commit.
                           ops/s = merges/s.
+          open            boot to first read: a pack of about N objects (default 1000000; keys
+                          d<i%1000>/k<i>, values value-<i>), built once and kept in --dir as
+                          open-<N>.pack; then 7 fresh processes each open it read-only, open the
+                          repository and read one key. Reports the medians of the in-process time
+                          (from the start of Main) and of the whole process's wall time. No peer.
+          read            warm random gets at the head of N keys (default 100000; d<i%100>/k<i>) on a
+                          pack file: a 200000-get warm-up, then 3 rounds of C gets (default 1000000);
+                          the median gets/s. The peer reads the same layout from the head commit
+                          (fewer gets if it is slow: about 3 s a round). ops/s = gets/s.
 
         options:
-          --entries N     number of entries (default 10000)
-          --commits C     timed commits, or merges for merge (default 300; 50 for merge)
+          --entries N     number of entries (default 10000; open 1000000 objects; read 100000 keys)
+          --commits C     timed commits, merges for merge (default 300; 50 for merge), or gets per
+                          round for read (default 1000000)
           --peer P        libgit2 (default) or none to run IrminSharp only
           --seed S        seed of the random choice of entries (default 42)
+          --backend B     memory (default) or pack, for wide-commit, sharded-commit and merge; open
+                          and read always use a pack file
+          --durable       with --backend pack: the pack waits for an fsync at every ref update
+                          (PackDurability.EveryRefUpdate). The non-durable pack row is run and shown
+                          too; the RESULT line uses the durable one. LibGit2Sharp never fsyncs.
+          --dir D         where pack files, peer repositories and the open scenario's cached pack go
+                          (default ./.bench-data); on the default disk, not a RAM disk
 
-        bytes per commit: the bytes of new objects the timed commits wrote, divided by C (IrminSharp:
-        encoded objects in the memory store; LibGit2Sharp: growth of objects/, zlib-compressed loose
-        objects). For merge: the bytes the first merge wrote (its tree objects and commit); later
-        merges of the same two commits write only their commit.
+        bytes per commit: the bytes the timed commits wrote, divided by C (IrminSharp: encoded objects
+        in the memory store, or growth of the pack's log, which includes record headers, padding and
+        refs records; LibGit2Sharp: growth of objects/, zlib-compressed loose objects). For merge: the
+        bytes the first merge wrote (its tree objects and commit); later merges of the same two
+        commits write only their commit. A non-durable pack (PackDurability.Explicit) keeps new
+        objects in memory until a flush; the harness flushes it untimed after the timed commits
+        and shows how long that took.
 
         The last line, for scripts:
-        RESULT scenario=<name> irmin=<ops/s> peer=<ops/s|none> ratio=<irmin/peer|none> irmin_bytes_per_commit=<n> peer_bytes_per_commit=<n|none>
+        RESULT scenario=<name> irmin=<ops/s> peer=<ops/s|none> ratio=<irmin/peer|none> irmin_bytes_per_commit=<n|none> peer_bytes_per_commit=<n|none>
+        RESULT scenario=open irmin_ms=<ms> process_ms=<ms> objects=<n> peer=none ratio=none
         Exit status: 0 on success, 1 if a store read back wrong data, 2 on a usage error.
         """;
 
     public required string Scenario { get; init; }
 
     public int Entries { get; init; } = 10_000;
+
+    public StoreBackend Backend { get; init; } = StoreBackend.Memory;
+
+    /// <summary>With the pack backend: wait for an fsync at every ref update.</summary>
+    public bool Durable { get; init; }
+
+    /// <summary>Where the pack files, the peer's repository on disk and cached stores go.</summary>
+    public string DataDirectory { get; init; } = DefaultDirectory;
+
+    public static string DefaultDirectory => Path.Combine(Directory.GetCurrentDirectory(), ".bench-data");
 
     /// <summary>Timed operations; null for the scenario's default.</summary>
     public int? Commits { get; init; }
@@ -67,9 +102,12 @@ internal sealed class HarnessOptions
         }
 
         var scenario = args[0];
-        int entries = 10_000, seed = 42;
-        int? commits = null;
+        int? entries = null, commits = null;
+        var seed = 42;
         var peer = true;
+        var backend = StoreBackend.Memory;
+        var durable = false;
+        var directory = DefaultDirectory;
         for (var i = 1; i < args.Count; i++)
         {
             var option = args[i];
@@ -95,12 +133,48 @@ internal sealed class HarnessOptions
                         var other => throw new ArgumentException($"unknown peer '{other}' (libgit2 or none)"),
                     };
                     break;
+                case "--backend":
+                    backend = Next() switch
+                    {
+                        "memory" => StoreBackend.Memory,
+                        "pack" => StoreBackend.Pack,
+                        var other => throw new ArgumentException($"unknown backend '{other}' (memory or pack)"),
+                    };
+                    break;
+                case "--durable":
+                    durable = true;
+                    break;
+                case "--dir":
+                    directory = Path.GetFullPath(Next());
+                    break;
                 default:
                     throw new ArgumentException($"unknown option '{option}'");
             }
         }
 
-        return new HarnessOptions { Scenario = scenario, Entries = entries, Commits = commits, RunPeer = peer, Seed = seed };
+        if (durable && backend != StoreBackend.Pack)
+        {
+            throw new ArgumentException("--durable needs --backend pack");
+        }
+
+        var defaultEntries = scenario switch
+        {
+            "open" => 1_000_000,
+            "read" => 100_000,
+            _ => 10_000,
+        };
+
+        return new HarnessOptions
+        {
+            Scenario = scenario,
+            Entries = entries ?? defaultEntries,
+            Commits = commits,
+            RunPeer = peer,
+            Seed = seed,
+            Backend = backend,
+            Durable = durable,
+            DataDirectory = directory,
+        };
     }
 
     private static int Positive(string text, string name) =>

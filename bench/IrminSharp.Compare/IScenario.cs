@@ -7,5 +7,5 @@ internal interface IScenario
     string Name { get; }
 
     /// <summary>Runs the workload; throws <see cref="VerificationException"/> if a store reads back wrong data.</summary>
-    ScenarioResult Run(HarnessOptions options);
+    IScenarioReport Run(HarnessOptions options);
 }

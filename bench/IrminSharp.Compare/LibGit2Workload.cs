@@ -5,8 +5,8 @@ using LibGit2Sharp;
 namespace IrminSharp.Compare;
 
 /// <summary>
-/// The same workloads on LibGit2Sharp, in a bare repository on a RAM disk (/dev/shm, else the
-/// temporary directory) that the workload creates and deletes. Each commit is made the efficient
+/// The same workloads on LibGit2Sharp, in a bare repository the workload creates and deletes: on a
+/// RAM disk (/dev/shm, else the temporary directory), or in a given directory on disk. Each commit is made the efficient
 /// way, through the object database: blob, tree definition from the parent's tree, tree, commit, ref.
 /// </summary>
 internal sealed class LibGit2Workload : IDisposable
@@ -18,9 +18,10 @@ internal sealed class LibGit2Workload : IDisposable
     private readonly Repository repo;
     private readonly Signature signature = new("bench", "bench@example.org", DateTimeOffset.UnixEpoch);
 
-    public LibGit2Workload()
+    /// <param name="root">The directory to make the repository in; null for the RAM disk.</param>
+    public LibGit2Workload(string? root = null)
     {
-        var root = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
+        root ??= Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
         path = Path.Combine(root, "irmin-compare-" + Guid.NewGuid().ToString("N"));
         Repository.Init(path, isBare: true);
         repo = new Repository(path);
@@ -32,7 +33,7 @@ internal sealed class LibGit2Workload : IDisposable
         var definition = new TreeDefinition();
         for (var i = 0; i < layout.Entries; i++)
         {
-            definition.Add(layout.PathOf(i), Blob(Layout.ValueOf(i, 0)), Mode.NonExecutableFile);
+            definition.Add(layout.PathOf(i), Blob(layout.InitialValueOf(i)), Mode.NonExecutableFile);
         }
 
         var tree = repo.ObjectDatabase.CreateTree(definition);

@@ -2,9 +2,10 @@ namespace IrminSharp.Compare;
 
 /// <summary>
 /// One store's run: <paramref name="Operations"/> timed in <paramref name="Elapsed"/>, the bytes of
-/// new objects one operation wrote, and the untimed setup (populating the store, making branches).
+/// new objects one operation wrote (null where nothing is written), and the untimed setup
+/// (populating the store, making branches).
 /// </summary>
-internal sealed record Measurement(string Store, int Operations, TimeSpan Elapsed, long BytesPerOperation, TimeSpan Setup)
+internal sealed record Measurement(string Store, int Operations, TimeSpan Elapsed, long? BytesPerOperation, TimeSpan Setup)
 {
     public double OpsPerSecond => Operations / Elapsed.TotalSeconds;
 

@@ -18,7 +18,7 @@ internal sealed class MergeScenario : IScenario
     /// <summary>What branch <paramref name="branch"/> writes to entry <paramref name="i"/>.</summary>
     public static string BranchValue(int i, string branch) => Layout.ValueOf(i, 1) + "-" + branch;
 
-    public ScenarioResult Run(HarnessOptions options)
+    public IScenarioReport Run(HarnessOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Entries < 2 * ChangesPerBranch)
@@ -34,25 +34,28 @@ internal sealed class MergeScenario : IScenario
         var right = Distinct(rng, half, layout.Entries);
         var untouched = Enumerable.Range(0, layout.Entries).First(i => !left.Contains(i) && !right.Contains(i));
 
-        Measurement irmin;
-        using (var store = new IrminWorkload())
+        using var stores = StoreSetup.For(options);
+        var irmin = new List<Measurement>();
+        for (var run = 0; run < stores.IrminRuns; run++)
         {
+            using var store = stores.OpenIrmin(run);
             var setup = Stopwatch.StartNew();
             var root = store.Populate(layout);
             var a = store.Branch("a", root, layout, left);
             var b = store.Branch("b", root, layout, right);
             setup.Stop();
-            (irmin, var merged) = store.MergeRepeatedly(a, b, Warmup, merges);
-            irmin = irmin with { Setup = setup.Elapsed };
-            Verify(IrminWorkload.Name, layout, left, right, untouched, path => store.Read(merged, path));
+            var (measured, merged) = store.MergeRepeatedly(a, b, Warmup, merges);
+            irmin.Add(measured with { Setup = setup.Elapsed });
+            Verify(store.Name, layout, left, right, untouched, path => store.Read(merged, path));
         }
 
+        var result = new ScenarioResult("merge", irmin[^1], null) { OtherIrmin = irmin[..^1], Notes = stores.Notes };
         if (!options.RunPeer)
         {
-            return new ScenarioResult("merge", irmin, null);
+            return result;
         }
 
-        using var git = new LibGit2Workload();
+        using var git = new LibGit2Workload(stores.PeerRoot);
         var gitSetup = Stopwatch.StartNew();
         var gitRoot = git.Populate(layout);
         var ga = git.Branch("a", gitRoot, layout, left);
@@ -60,7 +63,7 @@ internal sealed class MergeScenario : IScenario
         gitSetup.Stop();
         var (peer, gitMerged) = git.MergeRepeatedly(ga, gb, Warmup, merges);
         Verify(LibGit2Workload.Name, layout, left, right, untouched, path => LibGit2Workload.Read(gitMerged, path));
-        return new ScenarioResult("merge", irmin, peer with { Setup = gitSetup.Elapsed });
+        return result with { Peer = peer with { Setup = gitSetup.Elapsed } };
     }
 
     /// <summary><see cref="ChangesPerBranch"/> distinct entries in [<paramref name="from"/>, <paramref name="to"/>), in drawing order.</summary>

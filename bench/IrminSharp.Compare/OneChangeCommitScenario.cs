@@ -13,7 +13,7 @@ internal abstract class OneChangeCommitScenario : IScenario
 
     public abstract string Name { get; }
 
-    public ScenarioResult Run(HarnessOptions options)
+    public IScenarioReport Run(HarnessOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var layout = CreateLayout(options.Entries);
@@ -21,36 +21,21 @@ internal abstract class OneChangeCommitScenario : IScenario
         var final = plan.FinalValues();
         var untouched = Enumerable.Range(0, layout.Entries).Where(i => !final.ContainsKey(i) && !plan.Warmup.Contains(i)).Take(1).ToList();
 
-        Measurement irmin;
-        using (var store = new IrminWorkload())
+        using var stores = StoreSetup.For(options);
+        var irmin = new List<Measurement>();
+        for (var run = 0; run < stores.IrminRuns; run++)
         {
-            var setup = Stopwatch.StartNew();
-            store.Populate(layout);
-            setup.Stop();
-            irmin = store.CommitOneChangeEach(layout, plan) with
-            {
-                Setup = setup.Elapsed,
-                Note = Describe(store.PopulateTimes),
-            };
-
-            var head = store.MainHead;
-            foreach (var (i, value) in final)
-            {
-                VerificationException.Check(IrminWorkload.Name, layout.PathOf(i), store.Read(head, layout.PathOf(i)), value);
-            }
-
-            foreach (var i in untouched)
-            {
-                VerificationException.Check(IrminWorkload.Name, layout.PathOf(i), store.Read(head, layout.PathOf(i)), Layout.ValueOf(i, 0));
-            }
+            using var store = stores.OpenIrmin(run);
+            irmin.Add(RunIrmin(store, layout, plan, final, untouched));
         }
 
+        var result = new ScenarioResult("commit", irmin[^1], null) { OtherIrmin = irmin[..^1], Notes = stores.Notes };
         if (!options.RunPeer)
         {
-            return new ScenarioResult("commit", irmin, null);
+            return result;
         }
 
-        using var git = new LibGit2Workload();
+        using var git = new LibGit2Workload(stores.PeerRoot);
         var gitSetup = Stopwatch.StartNew();
         git.Populate(layout);
         gitSetup.Stop();
@@ -66,10 +51,35 @@ internal abstract class OneChangeCommitScenario : IScenario
             VerificationException.Check(LibGit2Workload.Name, layout.PathOf(i), LibGit2Workload.Read(gitHead, layout.PathOf(i)), Layout.ValueOf(i, 0));
         }
 
-        return new ScenarioResult("commit", irmin, peer);
+        return result with { Peer = peer };
     }
 
     protected abstract Layout CreateLayout(int entries);
+
+    private static Measurement RunIrmin(IrminWorkload store, Layout layout, ChangePlan plan, IReadOnlyDictionary<int, string> final, List<int> untouched)
+    {
+        var setup = Stopwatch.StartNew();
+        store.Populate(layout);
+        setup.Stop();
+        var measured = store.CommitOneChangeEach(layout, plan);
+        var head = store.MainHead;
+        foreach (var (i, value) in final)
+        {
+            VerificationException.Check(store.Name, layout.PathOf(i), store.Read(head, layout.PathOf(i)), value);
+        }
+
+        foreach (var i in untouched)
+        {
+            VerificationException.Check(store.Name, layout.PathOf(i), store.Read(head, layout.PathOf(i)), Layout.ValueOf(i, 0));
+        }
+
+        var note = Describe(store.PopulateTimes);
+        return measured with
+        {
+            Setup = setup.Elapsed,
+            Note = measured.Note.Length == 0 ? note : note + "; " + measured.Note,
+        };
+    }
 
     private static string Describe((TimeSpan Build, TimeSpan Write) times) =>
         FormattableString.Invariant($"setup: build tree {times.Build.TotalSeconds:F3} s, write {times.Write.TotalSeconds:F3} s");
