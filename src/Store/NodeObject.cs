@@ -8,6 +8,8 @@ namespace IrminSharp.Store;
 /// </summary>
 public sealed class NodeObject
 {
+    private ulong[]? prefixes;
+
     private NodeObject(ImmutableArray<NodeEntry> entries, long count, uint bitmap, ImmutableArray<Hash> children)
     {
         Entries = entries;
@@ -41,14 +43,25 @@ public sealed class NodeObject
     public static NodeObject Empty { get; } = Flat(ImmutableArray<NodeEntry>.Empty);
 
     /// <summary>Finds an entry by step in a flat node by binary search.</summary>
+    /// <remarks>
+    /// The search runs over the steps' first four characters packed into integers, which sit
+    /// together in memory; only a tie reads the step strings themselves.
+    /// </remarks>
     public bool TryFindFlat(string step, out NodeEntry entry)
     {
         var entries = Entries;
+        var keys = prefixes ??= BuildPrefixes(entries);
+        var key = Prefix(step);
         int lo = 0, hi = entries.Length - 1;
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
-            var c = string.CompareOrdinal(entries[mid].Step, step);
+            var c = keys[mid].CompareTo(key);
+            if (c == 0)
+            {
+                c = string.CompareOrdinal(entries[mid].Step, step);
+            }
+
             if (c == 0)
             {
                 entry = entries[mid];
@@ -67,6 +80,33 @@ public sealed class NodeObject
 
         entry = default;
         return false;
+    }
+
+    /// <summary>
+    /// The first four UTF-16 code units of <paramref name="step"/>, most significant first, zero
+    /// padded. Ordered like <see cref="string.CompareOrdinal(string, string)"/> on those units;
+    /// steps contain no NUL, so the padding sorts before every real character.
+    /// </summary>
+    private static ulong Prefix(string step)
+    {
+        ulong key = 0;
+        for (var i = 0; i < 4; i++)
+        {
+            key = (key << 16) | (i < step.Length ? step[i] : 0u);
+        }
+
+        return key;
+    }
+
+    private static ulong[] BuildPrefixes(ImmutableArray<NodeEntry> entries)
+    {
+        var keys = new ulong[entries.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = Prefix(entries[i].Step);
+        }
+
+        return keys;
     }
 
     /// <summary>The child hash of bucket <paramref name="bucket"/>, if occupied.</summary>

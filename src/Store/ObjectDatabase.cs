@@ -15,6 +15,7 @@ public sealed class ObjectDatabase
 
     private readonly ObjectCache<Hash, NodeObject> nodes;
     private readonly ObjectCache<Hash, Commit> commits;
+    private readonly ObjectCache<PathLookup, NodeEntry> paths;
 
     /// <summary>Creates the database over a store.</summary>
     public ObjectDatabase(IObjectStore store, Schema schema, int cacheCapacity = 100_000)
@@ -25,6 +26,7 @@ public sealed class ObjectDatabase
         Schema = schema;
         nodes = new ObjectCache<Hash, NodeObject>(cacheCapacity);
         commits = new ObjectCache<Hash, Commit>(cacheCapacity);
+        paths = new ObjectCache<PathLookup, NodeEntry>(cacheCapacity);
         EmptyNodeHash = HashNode(NodeObject.Empty);
     }
 
@@ -60,6 +62,48 @@ public sealed class ObjectDatabase
         node = Schema.DecodeNode(ReadRaw(hash, "node"), hash);
         nodes.Add(hash, node);
         return node;
+    }
+
+    /// <summary>
+    /// Finds the entry at <paramref name="path"/> (not the root) under the stored node
+    /// <paramref name="root"/>. Found entries are cached by (root, path), like an operating
+    /// system's directory entry cache: a stored root never changes, so nothing is invalidated.
+    /// </summary>
+    public bool TryFindEntry(Hash root, StorePath path, out NodeEntry entry)
+    {
+        var key = new PathLookup(root, path);
+        if (paths.TryGet(key, out entry))
+        {
+            return true;
+        }
+
+        var steps = path.Steps;
+        var node = root;
+        for (var i = 0; i < steps.Length; i++)
+        {
+            if (!NodeTrie.TryFind(this, node, steps[i], out entry))
+            {
+                return false;
+            }
+
+            if (i < steps.Length - 1)
+            {
+                if (entry.Kind != EntryKind.Node)
+                {
+                    return false;
+                }
+
+                node = entry.Hash;
+            }
+        }
+
+        if (steps.Length == 0)
+        {
+            return false;
+        }
+
+        paths.Add(key, entry);
+        return true;
     }
 
     /// <summary>Reads a commit.</summary>

@@ -34,49 +34,23 @@ public abstract class StoreHandle<T>
     /// <summary>The value at <paramref name="path"/>, if any.</summary>
     public bool TryGet(StorePath path, out T value)
     {
-        // Walks stored nodes directly: no tree objects on the read path.
+        // Resolves stored nodes directly (through the path cache): no tree objects on the read path.
         value = default!;
-        if (HeadHash is not { } head || path.IsRoot)
+        if (HeadHash is not { } head
+            || !Repository.Objects.TryFindEntry(Repository.GetCommit(head).Root, path, out var entry)
+            || entry.Kind != EntryKind.Contents)
         {
             return false;
         }
 
-        var db = Repository.Objects;
-        var node = Repository.GetCommit(head).Root;
-        var steps = path.Steps;
-        for (var i = 0; i < steps.Length; i++)
+        var bytes = Repository.Objects.ReadContents(entry.Hash);
+        if (!Repository.ContentType.TryDecode(bytes.Span, out var decoded))
         {
-            if (!NodeTrie.TryFind(db, node, steps[i], out var entry))
-            {
-                return false;
-            }
-
-            if (i == steps.Length - 1)
-            {
-                if (entry.Kind != EntryKind.Contents)
-                {
-                    return false;
-                }
-
-                var bytes = db.ReadContents(entry.Hash);
-                if (!Repository.ContentType.TryDecode(bytes.Span, out var decoded))
-                {
-                    throw new CorruptDataException("/" + path, -1, $"not a valid {Repository.ContentType.Name} value");
-                }
-
-                value = decoded;
-                return true;
-            }
-
-            if (entry.Kind != EntryKind.Node)
-            {
-                return false;
-            }
-
-            node = entry.Hash;
+            throw new CorruptDataException("/" + path, -1, $"not a valid {Repository.ContentType.Name} value");
         }
 
-        return false;
+        value = decoded;
+        return true;
     }
 
     /// <summary>The value at <paramref name="path"/>, or none.</summary>
