@@ -7,7 +7,7 @@ internal sealed class HarnessOptions
 {
     public const string Usage = """
         usage: IrminSharp.Compare <scenario> [--entries N] [--commits C] [--peer libgit2|none] [--seed S]
-                                  [--backend memory|pack] [--durable] [--dir D]
+                                  [--backend memory|pack] [--durable] [--dir D] [--irmin PATH]
                IrminSharp.Compare --help
 
         Runs one workload on IrminSharp and on LibGit2Sharp (a bare repository) in one process.
@@ -46,6 +46,10 @@ internal sealed class HarnessOptions
           --durable       with --backend pack: the pack waits for an fsync at every ref update
                           (PackDurability.EveryRefUpdate). The non-durable pack row is run and shown
                           too; the RESULT line uses the durable one. LibGit2Sharp never fsyncs.
+          --irmin PATH    with open: also time PATH (the irmin command published with NativeAOT,
+                          `dotnet publish cli -c Release -r linux-x64 -o out`) running
+                          `irmin --root <dir> get <key>` in 7 fresh processes; the RESULT line then
+                          gives that binary's whole-process wall time as irmin_ms
           --dir D         where pack files, peer repositories and the open scenario's cached pack go
                           (default ./.bench-data); on the default disk, not a RAM disk
 
@@ -74,6 +78,9 @@ internal sealed class HarnessOptions
 
     /// <summary>Where the pack files, the peer's repository on disk and cached stores go.</summary>
     public string DataDirectory { get; init; } = DefaultDirectory;
+
+    /// <summary>A published irmin binary to time in the open scenario, if any.</summary>
+    public string? IrminBinary { get; init; }
 
     public static string DefaultDirectory => Path.Combine(Directory.GetCurrentDirectory(), ".bench-data");
 
@@ -108,6 +115,7 @@ internal sealed class HarnessOptions
         var backend = StoreBackend.Memory;
         var durable = false;
         var directory = DefaultDirectory;
+        string? irmin = null;
         for (var i = 1; i < args.Count; i++)
         {
             var option = args[i];
@@ -147,6 +155,9 @@ internal sealed class HarnessOptions
                 case "--dir":
                     directory = Path.GetFullPath(Next());
                     break;
+                case "--irmin":
+                    irmin = Path.GetFullPath(Next());
+                    break;
                 default:
                     throw new ArgumentException($"unknown option '{option}'");
             }
@@ -174,6 +185,7 @@ internal sealed class HarnessOptions
             Backend = backend,
             Durable = durable,
             DataDirectory = directory,
+            IrminBinary = irmin,
         };
     }
 

@@ -42,7 +42,48 @@ internal sealed class OpenScenario : IScenario
             runs.Add(RunChild(file, layout.PathOf(i), layout.InitialValueOf(i)));
         }
 
-        return new OpenResult(file, layout.Entries, objects, build, runs);
+        // The published native binary, as an appliance boots it: `irmin --root DIR get KEY`.
+        var native = new List<double>();
+        if (options.IrminBinary is { } irmin)
+        {
+            var root = Path.Combine(options.DataDirectory, string.Create(CultureInfo.InvariantCulture, $"open-{options.Entries}-root"));
+            Directory.CreateDirectory(root);
+            var link = Path.Combine(root, "store.pack");
+            if (!File.Exists(link))
+            {
+                File.CreateSymbolicLink(link, file);
+            }
+
+            for (var r = 0; r < Runs; r++)
+            {
+                var i = rng.Next(layout.Entries);
+                native.Add(RunNative(irmin, root, layout.PathOf(i), layout.InitialValueOf(i)));
+            }
+        }
+
+        return new OpenResult(file, layout.Entries, objects, build, runs, native);
+    }
+
+    /// <summary>Runs the native irmin binary's <c>get</c>; returns its whole-process wall time.</summary>
+    private static double RunNative(string irmin, string root, string key, string expected)
+    {
+        var start = new ProcessStartInfo(irmin) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { "--root", root, "get", key })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + irmin);
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        clock.Stop();
+        if (process.ExitCode != 0 || output.Trim() != expected)
+        {
+            throw new VerificationException($"{irmin} get {key}: exit {process.ExitCode}, read '{output.Trim()}', expected '{expected}' {process.StandardError.ReadToEnd().Trim()}");
+        }
+
+        return clock.Elapsed.TotalMilliseconds;
     }
 
     /// <summary>Commits the layout once to a new pack (Explicit durability) and closes it, which writes the index checkpoint.</summary>
@@ -107,7 +148,7 @@ internal sealed class OpenScenario : IScenario
         return current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet";
     }
 
-    private sealed record OpenResult(string File, int Keys, long Objects, TimeSpan? Build, IReadOnlyList<(double InProcessMs, double ProcessMs, string Stages)> Runs)
+    private sealed record OpenResult(string File, int Keys, long Objects, TimeSpan? Build, IReadOnlyList<(double InProcessMs, double ProcessMs, string Stages)> Runs, IReadOnlyList<double> Native)
         : IScenarioReport
     {
         public void Print(TextWriter output, string scenario, HarnessOptions options)
@@ -126,6 +167,14 @@ internal sealed class OpenScenario : IScenario
             output.WriteLine(string.Create(invariant, $"{"median",-5} {inProcess,14:F1} {process,12:F1}"));
             output.WriteLine("open+read: from the start of the child's Main to the value read and checked (opening the pack read-only,");
             output.WriteLine("the repository, one get at main's head); process: the parent's wall time from process start to exit.");
+            if (Native.Count > 0)
+            {
+                var native = Median.Of(Native);
+                output.WriteLine(string.Create(invariant, $"native irmin (NativeAOT) `get`, whole process: {string.Join(", ", Native.Select(n => n.ToString("F1", invariant)))} ms; median {native:F1} ms"));
+                output.WriteLine(string.Create(invariant, $"RESULT scenario=open irmin_ms={native:F1} process_ms={native:F1} jit_ms={inProcess:F1} jit_process_ms={process:F1} objects={Objects} peer=none ratio=none"));
+                return;
+            }
+
             output.WriteLine(string.Create(invariant, $"RESULT scenario=open irmin_ms={inProcess:F1} process_ms={process:F1} objects={Objects} peer=none ratio=none"));
         }
     }
