@@ -27,25 +27,10 @@ internal static class CommandRunner
 
             return Failure;
         }
-        catch (IrminException e)
+        catch (Exception e) when (e is IrminException or ArgumentException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine("irmin: " + e.Message);
-            return Failure;
-        }
-        catch (ArgumentException e)
-        {
-            Console.Error.WriteLine("irmin: " + e.Message);
-            return Usage;
-        }
-        catch (IOException e)
-        {
-            Console.Error.WriteLine("irmin: " + e.Message);
-            return Failure;
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            Console.Error.WriteLine("irmin: " + e.Message);
-            return Failure;
+            return e is ArgumentException ? Usage : Failure;
         }
     }
 }

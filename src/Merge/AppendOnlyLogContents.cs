@@ -86,9 +86,7 @@ public sealed class AppendOnlyLogContents<T> : IContentType<ImmutableList<T>>
         }
 
         // Canonical: headers in their smallest form and entries in their canonical encodings.
-        var check = new ArrayBufferWriter<byte>(bytes.Length);
-        Encode(value, check);
-        if (!check.WrittenSpan.SequenceEqual(bytes))
+        if (!CanonicalEncoding.Matches(this, value, bytes))
         {
             value = null;
             return false;

@@ -67,9 +67,7 @@ public sealed class CounterContents : IContentType<long>
         }
 
         // Canonical: only the smallest encoding of a number is accepted.
-        var check = new ArrayBufferWriter<byte>(9);
-        Encode(value, check);
-        return check.WrittenSpan.SequenceEqual(bytes);
+        return CanonicalEncoding.Matches(this, value, bytes);
     }
 
     /// <inheritdoc/>

@@ -72,9 +72,7 @@ public sealed class LwwRegisterContents<T> : IContentType<LwwRegister<T>>
             return false;
         }
 
-        var check = new ArrayBufferWriter<byte>();
-        Encode(value, check);
-        if (!check.WrittenSpan.SequenceEqual(bytes))
+        if (!CanonicalEncoding.Matches(this, value, bytes))
         {
             value = null;
             return false;

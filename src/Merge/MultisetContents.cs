@@ -117,9 +117,7 @@ public sealed class MultisetContents<T> : IContentType<ImmutableSortedDictionary
         }
 
         // Canonical: integers in their smallest form, so re-encoding gives the same bytes.
-        var check = new ArrayBufferWriter<byte>(bytes.Length);
-        Encode(value, check);
-        if (!check.WrittenSpan.SequenceEqual(bytes))
+        if (!CanonicalEncoding.Matches(this, value, bytes))
         {
             value = null;
             return false;

@@ -104,9 +104,7 @@ public sealed class SetContents<T> : IContentType<ImmutableSortedSet<T>>
         }
 
         // Canonical: headers and bin markers in their smallest form, so re-encoding gives the same bytes.
-        var check = new ArrayBufferWriter<byte>(bytes.Length);
-        Encode(value, check);
-        if (!check.WrittenSpan.SequenceEqual(bytes))
+        if (!CanonicalEncoding.Matches(this, value, bytes))
         {
             value = null;
             return false;
