@@ -6,7 +6,7 @@ namespace IrminSharp.Backends.Memory;
 public sealed class MemoryRefStore : IRefStore
 {
     private readonly Lock gate = new();
-    private readonly SortedDictionary<string, Hash> refs = new(StringComparer.Ordinal);
+    private readonly RefTable refs = new();
     private readonly RefWatchers watchers = new();
 
     /// <inheritdoc/>
@@ -15,7 +15,7 @@ public sealed class MemoryRefStore : IRefStore
         ArgumentNullException.ThrowIfNull(name);
         lock (gate)
         {
-            return refs.TryGetValue(name, out value);
+            return refs.TryGet(name, out value);
         }
     }
 
@@ -25,19 +25,9 @@ public sealed class MemoryRefStore : IRefStore
         ArgumentNullException.ThrowIfNull(name);
         lock (gate)
         {
-            actual = refs.TryGetValue(name, out var current) ? current : null;
-            if (actual != expected)
+            if (!refs.TrySwap(name, expected, desired, out actual))
             {
                 return false;
-            }
-
-            if (desired is { } d)
-            {
-                refs[name] = d;
-            }
-            else
-            {
-                refs.Remove(name);
             }
 
             if (actual != desired)
@@ -56,7 +46,7 @@ public sealed class MemoryRefStore : IRefStore
         ArgumentNullException.ThrowIfNull(prefix);
         lock (gate)
         {
-            return refs.Where(r => r.Key.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+            return refs.List(prefix);
         }
     }
 

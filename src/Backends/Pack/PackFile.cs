@@ -32,7 +32,7 @@ internal sealed class PackFile : IDisposable
     private readonly Dictionary<Hash, byte[]> pending = [];
     private readonly List<Hash> pendingOrder = [];
     private readonly Dictionary<Hash, Location> tail = [];
-    private readonly SortedDictionary<string, Hash> refs = new(StringComparer.Ordinal);
+    private readonly RefTable refs = new();
     private readonly ConcurrentDictionary<Hash, byte[]> cache = new();
     private long cachedBytes;
     private Checkpoint? checkpoint;
@@ -356,7 +356,7 @@ internal sealed class PackFile : IDisposable
     {
         lock (gate)
         {
-            return refs.TryGetValue(name, out value);
+            return refs.TryGet(name, out value);
         }
     }
 
@@ -364,7 +364,7 @@ internal sealed class PackFile : IDisposable
     {
         lock (gate)
         {
-            return refs.Where(r => r.Key.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+            return refs.List(prefix);
         }
     }
 
@@ -374,19 +374,9 @@ internal sealed class PackFile : IDisposable
         ThrowIfReadOnly();
         lock (gate)
         {
-            actual = refs.TryGetValue(name, out var current) ? current : null;
-            if (actual != expected)
+            if (!refs.TrySwap(name, expected, desired, out actual))
             {
                 return false;
-            }
-
-            if (desired is { } d)
-            {
-                refs[name] = d;
-            }
-            else
-            {
-                refs.Remove(name);
             }
 
             refsVersion++;
@@ -701,7 +691,7 @@ internal sealed class PackFile : IDisposable
         var writer = new MessagePackWriter(buffer);
         writer.WriteMapHeader(refs.Count);
         var hashBytes = new byte[Hash.MaxLength];
-        foreach (var (name, value) in refs)
+        foreach (var (name, value) in refs.List())
         {
             writer.Write(name);
             value.CopyTo(hashBytes);
@@ -722,7 +712,7 @@ internal sealed class PackFile : IDisposable
             {
                 var name = reader.ReadString() ?? throw new CorruptDataException(where, superblock.RefsOffset, "a ref name is nil");
                 var bytes = reader.ReadBytes() ?? throw new CorruptDataException(where, superblock.RefsOffset, "a ref value is nil");
-                refs[name] = Hash.FromBytes(System.Buffers.BuffersExtensions.ToArray(bytes));
+                refs.Set(name, Hash.FromBytes(System.Buffers.BuffersExtensions.ToArray(bytes)));
             }
         }
         catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException or ArgumentException)
@@ -750,7 +740,7 @@ internal sealed class PackFile : IDisposable
     {
         lock (gate)
         {
-            return new Dictionary<string, Hash>(refs);
+            return new Dictionary<string, Hash>(refs.List());
         }
     }
 
