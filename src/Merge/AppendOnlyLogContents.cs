@@ -49,49 +49,32 @@ public sealed class AppendOnlyLogContents<T> : IContentType<ImmutableList<T>>
     }
 
     /// <inheritdoc/>
-    public bool TryDecode(ReadOnlySpan<byte> bytes, [MaybeNullWhen(false)] out ImmutableList<T> value)
+    public bool TryDecode(ReadOnlySpan<byte> bytes, [MaybeNullWhen(false)] out ImmutableList<T> value) =>
+        CanonicalEncoding.TryDecode(this, bytes, Parse, out value);
+
+    // An array of the entries' encodings (bin), oldest first.
+    private bool Parse(ref MessagePackReader reader, [MaybeNullWhen(false)] out ImmutableList<T> value)
     {
         value = null;
-        try
-        {
-            var reader = new MessagePackReader(bytes.ToArray());
-            if (reader.NextMessagePackType != MessagePackType.Array)
-            {
-                return false;
-            }
-
-            var count = reader.ReadArrayHeader();
-            var builder = ImmutableList.CreateBuilder<T>();
-            for (var i = 0; i < count; i++)
-            {
-                var encoded = reader.ReadBytes()?.ToArray();
-                if (encoded is null || !entry.TryDecode(encoded, out var item))
-                {
-                    return false;
-                }
-
-                builder.Add(item);
-            }
-
-            if (!reader.End)
-            {
-                return false;
-            }
-
-            value = builder.ToImmutable();
-        }
-        catch (Exception e) when (DecodeFailure.Is(e))
+        if (reader.NextMessagePackType != MessagePackType.Array)
         {
             return false;
         }
 
-        // Canonical: headers in their smallest form and entries in their canonical encodings.
-        if (!CanonicalEncoding.Matches(this, value, bytes))
+        var count = reader.ReadArrayHeader();
+        var builder = ImmutableList.CreateBuilder<T>();
+        for (var i = 0; i < count; i++)
         {
-            value = null;
-            return false;
+            var encoded = reader.ReadBytes()?.ToArray();
+            if (encoded is null || !entry.TryDecode(encoded, out var item))
+            {
+                return false;
+            }
+
+            builder.Add(item);
         }
 
+        value = builder.ToImmutable();
         return true;
     }
 

@@ -46,38 +46,27 @@ public sealed class LwwRegisterContents<T> : IContentType<LwwRegister<T>>
     }
 
     /// <inheritdoc/>
-    public bool TryDecode(ReadOnlySpan<byte> bytes, [MaybeNullWhen(false)] out LwwRegister<T> value)
+    public bool TryDecode(ReadOnlySpan<byte> bytes, [MaybeNullWhen(false)] out LwwRegister<T> value) =>
+        CanonicalEncoding.TryDecode(this, bytes, Parse, out value);
+
+    // [timestamp, writer, bin value].
+    private bool Parse(ref MessagePackReader reader, [MaybeNullWhen(false)] out LwwRegister<T> value)
     {
         value = null;
-        try
-        {
-            var reader = new MessagePackReader(bytes.ToArray());
-            if (reader.NextMessagePackType != MessagePackType.Array || reader.ReadArrayHeader() != 3)
-            {
-                return false;
-            }
-
-            var timestamp = reader.ReadInt64();
-            var writer = reader.ReadString();
-            var encoded = reader.ReadBytes();
-            if (writer is null || encoded is null || !reader.End || !inner.TryDecode(encoded.Value.ToArray(), out var decoded))
-            {
-                return false;
-            }
-
-            value = new LwwRegister<T>(decoded, timestamp, writer);
-        }
-        catch (Exception e) when (DecodeFailure.Is(e))
+        if (reader.NextMessagePackType != MessagePackType.Array || reader.ReadArrayHeader() != 3)
         {
             return false;
         }
 
-        if (!CanonicalEncoding.Matches(this, value, bytes))
+        var timestamp = reader.ReadInt64();
+        var writer = reader.ReadString();
+        var encoded = reader.ReadBytes();
+        if (writer is null || encoded is null || !inner.TryDecode(encoded.Value.ToArray(), out var decoded))
         {
-            value = null;
             return false;
         }
 
+        value = new LwwRegister<T>(decoded, timestamp, writer);
         return true;
     }
 

@@ -71,58 +71,41 @@ public sealed class MultisetContents<T> : IContentType<ImmutableSortedDictionary
     }
 
     /// <inheritdoc/>
-    public bool TryDecode(ReadOnlySpan<byte> bytes, [MaybeNullWhen(false)] out ImmutableSortedDictionary<T, long> value)
+    public bool TryDecode(ReadOnlySpan<byte> bytes, [MaybeNullWhen(false)] out ImmutableSortedDictionary<T, long> value) =>
+        CanonicalEncoding.TryDecode(this, bytes, Parse, out value);
+
+    // A map from element encodings (bin, strictly increasing) to positive counts.
+    private bool Parse(ref MessagePackReader reader, [MaybeNullWhen(false)] out ImmutableSortedDictionary<T, long> value)
     {
         value = null;
-        try
-        {
-            var reader = new MessagePackReader(bytes.ToArray());
-            if (reader.NextMessagePackType != MessagePackType.Map)
-            {
-                return false;
-            }
-
-            var count = reader.ReadMapHeader();
-            var builder = ImmutableSortedDictionary.CreateBuilder<T, long>(order);
-            byte[]? previous = null;
-            for (var i = 0; i < count; i++)
-            {
-                var encoded = reader.ReadBytes()?.ToArray();
-                if (encoded is null
-                    || (previous is not null && previous.AsSpan().SequenceCompareTo(encoded) >= 0)
-                    || reader.NextMessagePackType != MessagePackType.Integer)
-                {
-                    return false;
-                }
-
-                var n = reader.ReadInt64();
-                if (n <= 0 || !element.TryDecode(encoded, out var item) || !builder.TryAdd(item, n))
-                {
-                    return false;
-                }
-
-                previous = encoded;
-            }
-
-            if (!reader.End)
-            {
-                return false;
-            }
-
-            value = builder.ToImmutable();
-        }
-        catch (Exception e) when (DecodeFailure.Is(e))
+        if (reader.NextMessagePackType != MessagePackType.Map)
         {
             return false;
         }
 
-        // Canonical: integers in their smallest form, so re-encoding gives the same bytes.
-        if (!CanonicalEncoding.Matches(this, value, bytes))
+        var count = reader.ReadMapHeader();
+        var builder = ImmutableSortedDictionary.CreateBuilder<T, long>(order);
+        byte[]? previous = null;
+        for (var i = 0; i < count; i++)
         {
-            value = null;
-            return false;
+            var encoded = reader.ReadBytes()?.ToArray();
+            if (encoded is null
+                || (previous is not null && previous.AsSpan().SequenceCompareTo(encoded) >= 0)
+                || reader.NextMessagePackType != MessagePackType.Integer)
+            {
+                return false;
+            }
+
+            var n = reader.ReadInt64();
+            if (n <= 0 || !element.TryDecode(encoded, out var item) || !builder.TryAdd(item, n))
+            {
+                return false;
+            }
+
+            previous = encoded;
         }
 
+        value = builder.ToImmutable();
         return true;
     }
 

@@ -60,56 +60,39 @@ public sealed class SetContents<T> : IContentType<ImmutableSortedSet<T>>
     }
 
     /// <inheritdoc/>
-    public bool TryDecode(ReadOnlySpan<byte> bytes, [MaybeNullWhen(false)] out ImmutableSortedSet<T> value)
+    public bool TryDecode(ReadOnlySpan<byte> bytes, [MaybeNullWhen(false)] out ImmutableSortedSet<T> value) =>
+        CanonicalEncoding.TryDecode(this, bytes, Parse, out value);
+
+    // An array of the elements' encodings (bin), strictly increasing by bytes.
+    private bool Parse(ref MessagePackReader reader, [MaybeNullWhen(false)] out ImmutableSortedSet<T> value)
     {
         value = null;
-        try
-        {
-            var reader = new MessagePackReader(bytes.ToArray());
-            if (reader.NextMessagePackType != MessagePackType.Array)
-            {
-                return false;
-            }
-
-            var count = reader.ReadArrayHeader();
-            var builder = ImmutableSortedSet.CreateBuilder(order);
-            byte[]? previous = null;
-            for (var i = 0; i < count; i++)
-            {
-                var encoded = reader.ReadBytes()?.ToArray();
-                if (encoded is null || (previous is not null && previous.AsSpan().SequenceCompareTo(encoded) >= 0) || !element.TryDecode(encoded, out var item))
-                {
-                    return false;
-                }
-
-                if (!builder.Add(item))
-                {
-                    // Two encodings of one element: not canonical.
-                    return false;
-                }
-
-                previous = encoded;
-            }
-
-            if (!reader.End)
-            {
-                return false;
-            }
-
-            value = builder.ToImmutable();
-        }
-        catch (Exception e) when (DecodeFailure.Is(e))
+        if (reader.NextMessagePackType != MessagePackType.Array)
         {
             return false;
         }
 
-        // Canonical: headers and bin markers in their smallest form, so re-encoding gives the same bytes.
-        if (!CanonicalEncoding.Matches(this, value, bytes))
+        var count = reader.ReadArrayHeader();
+        var builder = ImmutableSortedSet.CreateBuilder(order);
+        byte[]? previous = null;
+        for (var i = 0; i < count; i++)
         {
-            value = null;
-            return false;
+            var encoded = reader.ReadBytes()?.ToArray();
+            if (encoded is null || (previous is not null && previous.AsSpan().SequenceCompareTo(encoded) >= 0) || !element.TryDecode(encoded, out var item))
+            {
+                return false;
+            }
+
+            if (!builder.Add(item))
+            {
+                // Two encodings of one element: not canonical.
+                return false;
+            }
+
+            previous = encoded;
         }
 
+        value = builder.ToImmutable();
         return true;
     }
 
