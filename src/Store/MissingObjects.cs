@@ -15,10 +15,9 @@ public static class MissingObjects
     public static List<Hash> Compute(ObjectDatabase db, IEnumerable<Hash> wants, IEnumerable<Hash> haves)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var haveList = haves.Where(h => db.TryReadCommit(h, out _)).ToList();
-        var history = new History(db);
-        var peerHas = new HashSet<Hash>(haveList.Count == 0 ? [] : history.Log(haveList).Select(c => c.Hash));
-        var commits = history.Log(wants).Where(c => !peerHas.Contains(c.Hash)).Reverse().ToList();
+        ArgumentNullException.ThrowIfNull(wants);
+        ArgumentNullException.ThrowIfNull(haves);
+        var (commits, peerHas) = CommitsBetween(db, wants, haves.Where(h => db.TryReadCommit(h, out _)));
         var output = new List<Hash>();
         var sent = new HashSet<Hash>();
         foreach (var commit in commits)
@@ -31,6 +30,82 @@ public static class MissingObjects
         }
 
         return output;
+    }
+
+    /// <summary>
+    /// The commits reachable from <paramref name="wants"/> but not from <paramref name="haves"/>,
+    /// oldest first, and the peer's commits met on the way. The walk goes down by height and stops
+    /// when only the peer's commits are left, so it visits the commits between the two sides and
+    /// not the shared history below them.
+    /// </summary>
+    private static (List<Commit> Commits, HashSet<Hash> PeerHas) CommitsBetween(ObjectDatabase db, IEnumerable<Hash> wants, IEnumerable<Hash> haves)
+    {
+        var peerHas = new HashSet<Hash>();
+        var queued = new HashSet<Hash>();
+        var queue = new PriorityQueue<Commit, long>(Comparer<long>.Create(static (a, b) => b.CompareTo(a)));
+        var interesting = 0; // queued commits not known to be the peer's
+        void Enqueue(Hash hash)
+        {
+            var commit = db.ReadCommit(hash);
+            queue.Enqueue(commit, commit.Height);
+        }
+
+        foreach (var have in haves)
+        {
+            if (queued.Add(have))
+            {
+                peerHas.Add(have);
+                Enqueue(have);
+            }
+        }
+
+        foreach (var want in wants)
+        {
+            if (queued.Add(want))
+            {
+                Enqueue(want);
+                interesting++;
+            }
+        }
+
+        // A commit is dequeued after every commit of greater height, so after all of its
+        // descendants: by then whether the peer has it is settled.
+        var result = new List<Commit>();
+        while (interesting > 0 && queue.TryDequeue(out var commit, out _))
+        {
+            var isPeers = peerHas.Contains(commit.Hash);
+            if (!isPeers)
+            {
+                interesting--;
+                result.Add(commit);
+            }
+
+            foreach (var parent in commit.Parents)
+            {
+                if (isPeers)
+                {
+                    if (peerHas.Add(parent))
+                    {
+                        if (!queued.Add(parent))
+                        {
+                            interesting--; // queued as wanted, now known to be the peer's
+                        }
+                        else
+                        {
+                            Enqueue(parent);
+                        }
+                    }
+                }
+                else if (queued.Add(parent))
+                {
+                    Enqueue(parent);
+                    interesting++;
+                }
+            }
+        }
+
+        result.Reverse();
+        return (result, peerHas);
     }
 
     private static void Emit(Hash hash, HashSet<Hash> sent, List<Hash> output)

@@ -1,0 +1,76 @@
+using IrminSharp.Store;
+
+namespace IrminSharp.Sync;
+
+/// <summary>
+/// The receiving half of an object transfer: answers each offer with the objects it lacks,
+/// checks every object that arrives, and stores each objects message once all of it is checked.
+/// What arrived before a break stays stored, so a retry is offered it again and declines it.
+/// </summary>
+internal static class ObjectReceiver
+{
+    public static async Task<TransferProgress> ReceiveAsync(
+        SyncConnection connection, ObjectDatabase db, NodeDepths depths, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    {
+        var hashSize = db.Schema.HashSize;
+        var verifier = new ObjectVerifier(db, connection.Limits, depths, connection.Peer);
+        long objects = 0, objectBytes = 0;
+        try
+        {
+            while (true)
+            {
+                var frame = await connection.ReceiveAsync(cancellationToken, MessageType.Offer, MessageType.End).ConfigureAwait(false);
+                if (frame.Type == (byte)MessageType.End)
+                {
+                    MessageCodec.ReadEmpty(frame, connection.Peer);
+                    return new TransferProgress(objects, objectBytes, connection.BytesReceived);
+                }
+
+                var offer = MessageCodec.ReadOffer(frame, connection.Peer, hashSize, connection.Limits.MaxOfferHashes);
+                var bitmap = new byte[(offer.Count + 7) / 8];
+                var needed = new List<Hash>();
+                var asked = new HashSet<Hash>();
+                for (var i = 0; i < offer.Count; i++)
+                {
+                    if (!db.Contains(offer[i]) && asked.Add(offer[i]))
+                    {
+                        bitmap[i >> 3] |= (byte)(1 << (i & 7));
+                        needed.Add(offer[i]);
+                    }
+                }
+
+                MessageCodec.WriteNeed(connection.StartBody(), bitmap);
+                await connection.SendAsync(MessageType.Need, cancellationToken).ConfigureAwait(false);
+
+                var next = 0;
+                while (next < needed.Count)
+                {
+                    var batch = await connection.ReceiveAsync(cancellationToken, MessageType.Objects).ConfigureAwait(false);
+                    var arrived = MessageCodec.ReadObjects(batch, connection.Peer, connection.Limits.MaxObjectBytes);
+                    if (arrived.Count == 0 || arrived.Count > needed.Count - next)
+                    {
+                        throw new SyncException(SyncErrorKind.Protocol, $"{connection.Peer} sent {arrived.Count} objects where {needed.Count - next} were due");
+                    }
+
+                    foreach (var bytes in arrived)
+                    {
+                        verifier.Check(needed[next++], bytes);
+                        objectBytes += bytes.Length;
+                    }
+
+                    objects += arrived.Count;
+                    verifier.Commit();
+                    progress?.Report(new TransferProgress(objects, objectBytes, connection.BytesReceived));
+                }
+            }
+        }
+        finally
+        {
+            // Make what arrived durable, so that a retry after a break, even after a restart, resumes.
+            if (objects > 0)
+            {
+                db.Store.Flush();
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+using IrminSharp.Store;
+
+namespace IrminSharp.Sync;
+
+/// <summary>
+/// Checks an object from a peer before it is stored: its size, its hash (recomputed), its
+/// encoding, that everything it names is already stored (or checked just before it), tree
+/// depth, inner-node counts, and commit heights. A peer can therefore never make the store hold
+/// an object that names a missing one.
+/// </summary>
+internal sealed class ObjectVerifier
+{
+    private readonly ObjectDatabase db;
+    private readonly SyncLimits limits;
+    private readonly NodeDepths depths;
+    private readonly string peer;
+    private readonly Dictionary<Hash, ReadOnlyMemory<byte>> staged = [];
+
+    public ObjectVerifier(ObjectDatabase db, SyncLimits limits, NodeDepths depths, string peer)
+    {
+        this.db = db;
+        this.limits = limits;
+        this.depths = depths;
+        this.peer = peer;
+    }
+
+    /// <summary>Objects checked and not yet stored, in arrival order.</summary>
+    public List<(Hash Hash, ReadOnlyMemory<byte> Bytes)> Staged { get; } = [];
+
+    /// <summary>Checks an object offered as <paramref name="expected"/> and stages it.</summary>
+    public void Check(Hash expected, ReadOnlyMemory<byte> bytes)
+    {
+        if (bytes.Length > limits.MaxObjectBytes)
+        {
+            throw Refuse($"object {expected} is {bytes.Length} bytes (limit {limits.MaxObjectBytes})");
+        }
+
+        var actual = db.Schema.ComputeHash(bytes.Span);
+        if (actual != expected)
+        {
+            throw Refuse($"object offered as {expected} hashes to {actual}");
+        }
+
+        try
+        {
+            switch (db.Schema.KindOf(bytes.Span, actual))
+            {
+                case ObjectKind.Contents:
+                    db.Schema.DecodeContents(bytes, actual);
+                    break;
+                case ObjectKind.Node:
+                case ObjectKind.Inode:
+                    CheckNode(actual, db.Schema.DecodeNode(bytes, actual));
+                    break;
+                case ObjectKind.Commit:
+                    CheckCommit(db.Schema.DecodeCommit(bytes, actual));
+                    break;
+                default:
+                    throw Refuse($"object {actual} has an unknown kind");
+            }
+        }
+        catch (CorruptDataException e)
+        {
+            throw Refuse($"object {actual} is malformed: {e.Message}");
+        }
+
+        staged[actual] = bytes;
+        Staged.Add((actual, bytes));
+    }
+
+    /// <summary>Stores every staged object, in order, and forgets them.</summary>
+    public void Commit()
+    {
+        foreach (var (hash, bytes) in Staged)
+        {
+            db.Store.Add(hash, bytes.Span);
+        }
+
+        Staged.Clear();
+        staged.Clear();
+    }
+
+    private void CheckNode(Hash hash, NodeObject node)
+    {
+        var depth = 1;
+        if (node.IsInner)
+        {
+            long count = 0;
+            foreach (var child in node.Children)
+            {
+                var childNode = ReadNode(hash, child);
+                count += childNode.Count;
+                depth = Math.Max(depth, 1 + Depth(child));
+            }
+
+            if (count != node.Count)
+            {
+                throw Refuse($"inner node {hash} claims {node.Count} entries, its children hold {count}");
+            }
+        }
+        else
+        {
+            foreach (var entry in node.Entries)
+            {
+                if (entry.Kind == EntryKind.Node)
+                {
+                    ReadNode(hash, entry.Hash);
+                    depth = Math.Max(depth, 1 + Depth(entry.Hash));
+                }
+                else
+                {
+                    Require(hash, entry.Hash);
+                }
+            }
+        }
+
+        if (depth > limits.MaxTreeDepth)
+        {
+            throw Refuse($"node {hash} is the top of a tree deeper than {limits.MaxTreeDepth} levels");
+        }
+
+        depths.Add(hash, depth);
+    }
+
+    private void CheckCommit(Commit commit)
+    {
+        var root = ReadRaw(commit.Hash, commit.Root);
+        if (db.Schema.KindOf(root.Span, commit.Root) is not (ObjectKind.Node or ObjectKind.Inode))
+        {
+            throw Refuse($"commit {commit.Hash} has root {commit.Root}, which is not a node");
+        }
+
+        long height = 0;
+        foreach (var parent in commit.Parents)
+        {
+            var raw = ReadRaw(commit.Hash, parent);
+            if (db.Schema.KindOf(raw.Span, parent) != ObjectKind.Commit)
+            {
+                throw Refuse($"commit {commit.Hash} has parent {parent}, which is not a commit");
+            }
+
+            height = Math.Max(height, db.Schema.DecodeCommit(raw, parent).Height);
+        }
+
+        if (commit.Height != height + 1)
+        {
+            throw Refuse($"commit {commit.Hash} claims height {commit.Height}, its parents make it {height + 1}");
+        }
+    }
+
+    private int Depth(Hash node) => depths.Of(db, node, limits.MaxTreeDepth);
+
+    private NodeObject ReadNode(Hash parent, Hash child)
+    {
+        var raw = ReadRaw(parent, child);
+        if (db.Schema.KindOf(raw.Span, child) is not (ObjectKind.Node or ObjectKind.Inode))
+        {
+            throw Refuse($"node {parent} names {child} as a node, and it is not one");
+        }
+
+        return staged.ContainsKey(child) ? db.Schema.DecodeNode(raw, child) : db.ReadNode(child);
+    }
+
+    private ReadOnlyMemory<byte> ReadRaw(Hash parent, Hash child)
+    {
+        if (staged.TryGetValue(child, out var bytes))
+        {
+            return bytes;
+        }
+
+        if (!db.Store.TryRead(child, out bytes))
+        {
+            throw Refuse($"object {parent} names {child}, which was neither sent before it nor stored");
+        }
+
+        return bytes;
+    }
+
+    private void Require(Hash parent, Hash child)
+    {
+        if (!staged.ContainsKey(child) && !db.Contains(child))
+        {
+            throw Refuse($"object {parent} names {child}, which was neither sent before it nor stored");
+        }
+    }
+
+    private SyncException Refuse(string why) => new(SyncErrorKind.Protocol, $"{peer} sent a bad object: {why}");
+}

@@ -1,0 +1,198 @@
+using IrminSharp.Store;
+
+namespace IrminSharp.Sync;
+
+/// <summary>
+/// A store on another device: fetch what it has, pull (fetch and merge) a branch, push a branch.
+/// What a fetch learns is kept in remote-tracking refs <c>remotes/NAME/BRANCH</c>.
+/// </summary>
+public sealed class Remote
+{
+    /// <summary>A remote named <paramref name="name"/> at <paramref name="url"/>.</summary>
+    public Remote(string name, RemoteUrl url, RemoteOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(options);
+        InvalidRefNameException.Validate("remotes/" + name);
+        if (name.Contains('/', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"remote name '{name}' may not contain '/'");
+        }
+
+        Name = name;
+        Url = url;
+        Options = options;
+    }
+
+    /// <summary>The remote's local name, such as <c>origin</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>Where it is.</summary>
+    public RemoteUrl Url { get; }
+
+    /// <summary>How to connect.</summary>
+    public RemoteOptions Options { get; }
+
+    /// <summary>The ref that remembers the remote's branch <paramref name="branch"/>.</summary>
+    public string TrackingRef(string branch) => $"remotes/{Name}/{branch}";
+
+    /// <summary>The remote store's schema, content type and refs (what a clone needs to create its store).</summary>
+    public async Task<RemoteInfo> DescribeAsync(CancellationToken cancellationToken = default)
+    {
+        var session = await ClientSession.OpenAsync(Url, Options, "", "", cancellationToken).ConfigureAwait(false);
+        await using var scope = session.ConfigureAwait(false);
+        var refs = await session.ListRefsAsync(Hash.MaxLength, cancellationToken).ConfigureAwait(false);
+        return new RemoteInfo(session.Welcome.Schema, session.Welcome.ContentType, refs);
+    }
+
+    /// <summary>
+    /// Gets every branch and tag the remote has that <paramref name="local"/> lacks, sending only
+    /// the objects that differ, and moves the remote-tracking refs. New tags are created; a local
+    /// tag is never moved. An interrupted fetch keeps what arrived and a retry resumes from it.
+    /// </summary>
+    public async Task<FetchResult> FetchAsync(SyncStore local, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(local);
+        var session = await ClientSession.OpenAsync(Url, Options, local.Schema, local.ContentType, cancellationToken).ConfigureAwait(false);
+        await using var scope = session.ConfigureAwait(false);
+        var remoteRefs = await session.ListRefsAsync(local.Objects.Schema.HashSize, cancellationToken).ConfigureAwait(false);
+        var wants = remoteRefs.Select(r => r.Value).Where(h => !local.Objects.Contains(h)).Distinct().ToList();
+        var received = new TransferProgress(0, 0, session.Connection.BytesReceived);
+        if (wants.Count > 0)
+        {
+            MessageCodec.Write(session.Connection.StartBody(), new FetchMessage(wants, LocalCommits(local)));
+            await session.Connection.SendAsync(MessageType.Fetch, cancellationToken).ConfigureAwait(false);
+            received = await ObjectReceiver.ReceiveAsync(session.Connection, local.Objects, local.Depths, progress, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var (name, hash) in remoteRefs)
+        {
+            if (!local.Objects.TryReadCommit(hash, out _))
+            {
+                throw new SyncException(SyncErrorKind.Protocol, $"{Url} did not send commit {hash} of {name}");
+            }
+        }
+
+        var moved = MoveTrackingRefs(local, remoteRefs);
+        return new FetchResult(remoteRefs, moved, received, session.Connection.BytesSent);
+    }
+
+    /// <summary>
+    /// Fetches, then merges the remote's <paramref name="branch"/> into the local one with the
+    /// content type's three-way merge (a fast-forward when one side has nothing new).
+    /// </summary>
+    /// <exception cref="MergeConflictException">The merge has conflicts; the local branch is unchanged.</exception>
+    public async Task<PullResult> PullAsync<T>(Repository<T> repository, string branch, CommitInfo info, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        ArgumentNullException.ThrowIfNull(info);
+        var fetch = await FetchAsync(SyncStore.Of(repository), progress, cancellationToken).ConfigureAwait(false);
+        if (!repository.Refs.TryRead(TrackingRef(branch), out var theirs))
+        {
+            throw new SyncException(SyncErrorKind.Refused, $"{Url} has no branch '{branch}'");
+        }
+
+        var local = repository.Branch(branch);
+        var old = local.HeadHash;
+        var merged = local.TryMerge(theirs, info);
+        var commit = merged.TryGetValue(out var c) ? c : throw new MergeConflictException(merged.Conflicts);
+        return new PullResult(fetch, branch, old, commit.Hash);
+    }
+
+    /// <summary>
+    /// Sends the local <paramref name="branch"/>: the objects the remote lacks, then a
+    /// compare-and-swap of the remote branch from the value just read. A push that would drop
+    /// remote commits is refused (<see cref="SyncErrorKind.Diverged"/>) unless <paramref name="force"/>.
+    /// </summary>
+    public async Task<PushResult> PushAsync(SyncStore local, string branch, bool force = false, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(local);
+        var name = "heads/" + branch;
+        InvalidRefNameException.Validate(name);
+        if (!local.Refs.TryRead(name, out var head))
+        {
+            throw new SyncException(SyncErrorKind.Refused, $"there is no local branch '{branch}' to push");
+        }
+
+        var session = await ClientSession.OpenAsync(Url, Options, local.Schema, local.ContentType, cancellationToken).ConfigureAwait(false);
+        await using var scope = session.ConfigureAwait(false);
+        var remoteRefs = await session.ListRefsAsync(local.Objects.Schema.HashSize, cancellationToken).ConfigureAwait(false);
+        Hash? remoteHead = remoteRefs.Where(r => r.Key == name).Select(r => (Hash?)r.Value).FirstOrDefault();
+        if (remoteHead == head)
+        {
+            local.Refs.CompareAndSwap(TrackingRef(branch), Current(local, TrackingRef(branch)), head, out _);
+            return new PushResult(branch, head, head, new TransferProgress(0, 0, session.Connection.BytesSent), session.Connection.BytesReceived);
+        }
+
+        if (!force && remoteHead is { } remote)
+        {
+            if (!local.Objects.TryReadCommit(remote, out _))
+            {
+                throw new SyncException(SyncErrorKind.Diverged, $"{Url} has commits on '{branch}' that this store lacks; fetch and merge first (irmin pull), or push with --force");
+            }
+
+            if (!new History(local.Objects).IsAncestor(remote, head))
+            {
+                throw new SyncException(SyncErrorKind.Diverged, $"'{branch}' has diverged from {Url} (not a fast-forward); fetch and merge first (irmin pull), or push with --force");
+            }
+        }
+
+        var haves = remoteRefs.Select(r => r.Value).Where(h => local.Objects.TryReadCommit(h, out _)).Distinct().ToList();
+        var missing = MissingObjects.Compute(local.Objects, [head], haves);
+        MessageCodec.WriteEmpty(session.Connection.StartBody());
+        await session.Connection.SendAsync(MessageType.Push, cancellationToken).ConfigureAwait(false);
+        var sent = await ObjectSender.SendAsync(session.Connection, local.Objects, missing, progress, cancellationToken).ConfigureAwait(false);
+        MessageCodec.Write(session.Connection.StartBody(), new RefUpdateMessage(name, remoteHead, head, force));
+        await session.Connection.SendAsync(MessageType.RefUpdate, cancellationToken).ConfigureAwait(false);
+        var confirmed = MessageCodec.ReadHashOnly(
+            await session.Connection.ReceiveAsync(cancellationToken, MessageType.RefUpdated).ConfigureAwait(false), session.Connection.Peer, local.Objects.Schema.HashSize);
+        if (confirmed != head)
+        {
+            throw new SyncException(SyncErrorKind.Protocol, $"{Url} confirmed {confirmed} for a push of {head}");
+        }
+
+        local.Refs.CompareAndSwap(TrackingRef(branch), Current(local, TrackingRef(branch)), head, out _);
+        return new PushResult(branch, remoteHead, head, sent with { WireBytes = session.Connection.BytesSent }, session.Connection.BytesReceived);
+    }
+
+    /// <summary>Every commit a local ref points at: what the remote need not send.</summary>
+    private static List<Hash> LocalCommits(SyncStore local) =>
+        local.Refs.List().Select(r => r.Value).Distinct().Where(h => local.Objects.TryReadCommit(h, out _)).ToList();
+
+    private static Hash? Current(SyncStore local, string name) => local.Refs.TryRead(name, out var h) ? h : null;
+
+    private List<RefMove> MoveTrackingRefs(SyncStore local, List<KeyValuePair<string, Hash>> remoteRefs)
+    {
+        var moved = new List<RefMove>();
+        var prefix = $"remotes/{Name}/";
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, hash) in remoteRefs)
+        {
+            if (name.StartsWith("heads/", StringComparison.Ordinal))
+            {
+                var tracking = prefix + name["heads/".Length..];
+                seen.Add(tracking);
+                var old = Current(local, tracking);
+                if (old != hash && local.Refs.CompareAndSwap(tracking, old, hash, out _))
+                {
+                    moved.Add(new RefMove(tracking, old, hash));
+                }
+            }
+            else if (local.Refs.CompareAndSwap(name, null, hash, out _))
+            {
+                moved.Add(new RefMove(name, null, hash)); // a new tag
+            }
+        }
+
+        // Branches deleted on the remote: forget them.
+        foreach (var (name, hash) in local.Refs.List(prefix))
+        {
+            if (!seen.Contains(name) && local.Refs.CompareAndSwap(name, hash, null, out _))
+            {
+                moved.Add(new RefMove(name, hash, null));
+            }
+        }
+
+        return moved;
+    }
+}

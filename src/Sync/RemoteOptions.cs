@@ -1,0 +1,20 @@
+namespace IrminSharp.Sync;
+
+/// <summary>How a client authenticates itself and the server, and what it accepts from it.</summary>
+public sealed record RemoteOptions
+{
+    /// <summary>The client's certificate, presented to the server. Required unless <see cref="InsecureLoopback"/>.</summary>
+    public SyncIdentity? Identity { get; init; }
+
+    /// <summary>The fingerprint the server's certificate must have. Required unless <see cref="InsecureLoopback"/>.</summary>
+    public string? ServerFingerprint { get; init; }
+
+    /// <summary>Plain TCP, no TLS and no authentication: refused unless the server's address is loopback.</summary>
+    public bool InsecureLoopback { get; init; }
+
+    /// <summary>What is accepted from the server.</summary>
+    public SyncLimits Limits { get; init; } = SyncLimits.Default;
+
+    /// <summary>How long connecting (TCP and TLS) may take.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+}

@@ -1,0 +1,125 @@
+using IrminSharp.Store;
+
+namespace IrminSharp.Sync;
+
+/// <summary>One client's connection to a server: hello, then list-refs, fetch and push requests until it hangs up.</summary>
+internal sealed class ServerSession
+{
+    private readonly SyncConnection connection;
+    private readonly IReadOnlyDictionary<string, SyncStore> stores;
+    private readonly SyncServerOptions options;
+
+    public ServerSession(SyncConnection connection, IReadOnlyDictionary<string, SyncStore> stores, SyncServerOptions options)
+    {
+        this.connection = connection;
+        this.stores = stores;
+        this.options = options;
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var store = await GreetAsync(cancellationToken).ConfigureAwait(false);
+            while (await connection.ReceiveOrEndAsync(allowEnd: true, [MessageType.ListRefs, MessageType.Fetch, MessageType.Push], cancellationToken).ConfigureAwait(false) is { } request)
+            {
+                switch ((MessageType)request.Type)
+                {
+                    case MessageType.ListRefs:
+                        MessageCodec.ReadEmpty(request, connection.Peer);
+                        MessageCodec.Write(connection.StartBody(), SharedRefs(store.Refs));
+                        await connection.SendAsync(MessageType.Refs, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case MessageType.Fetch:
+                        await ServeFetchAsync(store, MessageCodec.ReadFetch(request, connection.Peer, store.Objects.Schema.HashSize), cancellationToken).ConfigureAwait(false);
+                        break;
+                    default:
+                        MessageCodec.ReadEmpty(request, connection.Peer);
+                        await ServePushAsync(store, cancellationToken).ConfigureAwait(false);
+                        break;
+                }
+            }
+        }
+        catch (SyncException e) when (e.Kind is SyncErrorKind.Unreachable or SyncErrorKind.Timeout)
+        {
+            options.Log?.Invoke($"{connection.Peer}: {e.Message}");
+        }
+        catch (Exception e) when (e is SyncException or IrminException)
+        {
+            var kind = e is SyncException s ? s.Kind : SyncErrorKind.Refused;
+            options.Log?.Invoke($"{connection.Peer}: {e.Message}");
+            await TrySendErrorAsync(kind, e.Message, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The refs a client sees: branches and tags.</summary>
+    internal static List<KeyValuePair<string, Hash>> SharedRefs(IRefStore refs) =>
+        [.. refs.List("heads/"), .. refs.List("tags/")];
+
+    private async Task<SyncStore> GreetAsync(CancellationToken cancellationToken)
+    {
+        var hello = MessageCodec.ReadHello(await connection.ReceiveAsync(cancellationToken, MessageType.Hello).ConfigureAwait(false), connection.Peer);
+        if (hello.Version != MessageCodec.ProtocolVersion)
+        {
+            throw new SyncException(SyncErrorKind.Incompatible, $"protocol version {hello.Version} is not supported (this server speaks {MessageCodec.ProtocolVersion})");
+        }
+
+        if (!stores.TryGetValue(hello.Store, out var store))
+        {
+            throw new SyncException(SyncErrorKind.Refused, $"no store named '{hello.Store}' here (served: {string.Join(", ", stores.Keys.Order(StringComparer.Ordinal))})");
+        }
+
+        if (hello.Schema.Length > 0 && hello.Schema != store.Schema)
+        {
+            throw new SyncException(SyncErrorKind.Incompatible, $"store '{hello.Store}' uses schema {store.Schema}, the client {hello.Schema}");
+        }
+
+        if (hello.ContentType.Length > 0 && hello.ContentType != store.ContentType)
+        {
+            throw new SyncException(SyncErrorKind.Incompatible, $"store '{hello.Store}' holds {store.ContentType} contents, the client {hello.ContentType}");
+        }
+
+        MessageCodec.Write(connection.StartBody(), new WelcomeMessage(MessageCodec.ProtocolVersion, store.Schema, store.ContentType));
+        await connection.SendAsync(MessageType.Welcome, cancellationToken).ConfigureAwait(false);
+        return store;
+    }
+
+    private async Task ServeFetchAsync(SyncStore store, FetchMessage fetch, CancellationToken cancellationToken)
+    {
+        foreach (var want in fetch.Wants)
+        {
+            if (!store.Objects.TryReadCommit(want, out _))
+            {
+                throw new SyncException(SyncErrorKind.Refused, $"commit {want} is not in store");
+            }
+        }
+
+        var missing = MissingObjects.Compute(store.Objects, fetch.Wants, fetch.Haves);
+        var sent = await ObjectSender.SendAsync(connection, store.Objects, missing, progress: null, cancellationToken).ConfigureAwait(false);
+        options.Log?.Invoke($"{connection.Peer}: fetch sent {sent.Objects} objects ({sent.ObjectBytes} bytes)");
+    }
+
+    private async Task ServePushAsync(SyncStore store, CancellationToken cancellationToken)
+    {
+        var received = await ObjectReceiver.ReceiveAsync(connection, store.Objects, store.Depths, progress: null, cancellationToken).ConfigureAwait(false);
+        var update = MessageCodec.ReadRefUpdate(
+            await connection.ReceiveAsync(cancellationToken, MessageType.RefUpdate).ConfigureAwait(false), connection.Peer, store.Objects.Schema.HashSize);
+        RefUpdater.Apply(store, update);
+        MessageCodec.WriteHashOnly(connection.StartBody(), update.Desired);
+        await connection.SendAsync(MessageType.RefUpdated, cancellationToken).ConfigureAwait(false);
+        options.Log?.Invoke($"{connection.Peer}: push received {received.Objects} objects, {update.Name} → {update.Desired.ToShortString()}");
+    }
+
+    private async Task TrySendErrorAsync(SyncErrorKind kind, string message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            MessageCodec.Write(connection.StartBody(), new ErrorMessage(kind, message));
+            await connection.SendAsync(MessageType.Error, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SyncException)
+        {
+            // The client is gone; nothing more to tell it.
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace IrminSharp.Sync;
+
+/// <summary>Why a sync failed, for exit codes and for callers that retry.</summary>
+public enum SyncErrorKind
+{
+    /// <summary>The peer could not be reached, or the connection dropped.</summary>
+    Unreachable,
+
+    /// <summary>The TLS handshake failed: a certificate missing, unknown or not the pinned one.</summary>
+    Unauthorized,
+
+    /// <summary>The peer holds another schema or content type, or speaks another protocol version.</summary>
+    Incompatible,
+
+    /// <summary>The peer refused the request (no such store, branch or commit).</summary>
+    Refused,
+
+    /// <summary>The remote branch has commits the local one lacks: fetch and merge first.</summary>
+    Diverged,
+
+    /// <summary>The peer broke the protocol: a malformed frame, an object that fails its checks.</summary>
+    Protocol,
+
+    /// <summary>The peer stayed silent longer than the idle timeout.</summary>
+    Timeout,
+}

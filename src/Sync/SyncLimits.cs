@@ -1,0 +1,23 @@
+namespace IrminSharp.Sync;
+
+/// <summary>What one side accepts from a peer it does not trust.</summary>
+public sealed record SyncLimits
+{
+    /// <summary>The defaults: 16 MiB frames, 8 MiB objects, trees 1,024 nodes deep, 30 s of silence.</summary>
+    public static SyncLimits Default { get; } = new();
+
+    /// <summary>The largest frame accepted (type byte and body).</summary>
+    public int MaxFrameBytes { get; init; } = 16 << 20;
+
+    /// <summary>The largest encoded object accepted.</summary>
+    public int MaxObjectBytes { get; init; } = 8 << 20;
+
+    /// <summary>The deepest tree accepted, counted in node objects from the root (trie levels included).</summary>
+    public int MaxTreeDepth { get; init; } = 1024;
+
+    /// <summary>How long a peer may stay silent when an answer is due before the connection is dropped.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most hashes offered in one batch.</summary>
+    public int MaxOfferHashes { get; init; } = 4096;
+}

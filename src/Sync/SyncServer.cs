@@ -1,0 +1,135 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+
+namespace IrminSharp.Sync;
+
+/// <summary>
+/// Serves stores by name to many clients at once: list refs, fetch and push, over TLS 1.3 with
+/// client certificates on an allow list (or plain TCP on loopback when asked for).
+/// </summary>
+public sealed class SyncServer : IAsyncDisposable
+{
+    private readonly IReadOnlyDictionary<string, SyncStore> stores;
+    private readonly SyncServerOptions options;
+    private readonly HashSet<string> allowed;
+    private readonly CancellationTokenSource stopping = new();
+    private readonly ConcurrentDictionary<Task, byte> sessions = new();
+    private TcpListener? listener;
+    private Task? accepting;
+
+    /// <summary>A server for <paramref name="stores"/>, by the names clients ask for.</summary>
+    public SyncServer(IReadOnlyDictionary<string, SyncStore> stores, SyncServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(stores);
+        ArgumentNullException.ThrowIfNull(options);
+        if (stores.Count == 0)
+        {
+            throw new ArgumentException("a server needs at least one store", nameof(stores));
+        }
+
+        if (!options.InsecureLoopback && options.Identity is null)
+        {
+            throw new ArgumentException("a server identity (certificate) is required for TLS", nameof(options));
+        }
+
+        this.stores = stores;
+        this.options = options;
+        allowed = options.AllowedClients.Select(SyncIdentity.NormalizeFingerprint).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>The address the server listens on, once started (with the port chosen when 0 was asked).</summary>
+    public IPEndPoint? EndPoint { get; private set; }
+
+    /// <summary>Binds <paramref name="listen"/> and starts accepting clients.</summary>
+    public IPEndPoint Start(IPEndPoint listen)
+    {
+        ArgumentNullException.ThrowIfNull(listen);
+        if (options.InsecureLoopback && !IPAddress.IsLoopback(listen.Address))
+        {
+            throw new ArgumentException($"--insecure-loopback is refused on {listen}: plain TCP may listen only on a loopback address");
+        }
+
+        listener = new TcpListener(listen);
+        try
+        {
+            listener.Start(backlog: 128);
+        }
+        catch (SocketException e)
+        {
+            throw new SyncException(SyncErrorKind.Unreachable, $"cannot listen on {listen}: {e.Message}", e);
+        }
+
+        EndPoint = (IPEndPoint)listener.LocalEndpoint;
+        accepting = AcceptLoopAsync(stopping.Token);
+        return EndPoint;
+    }
+
+    /// <summary>Stops accepting, drops every connection and waits for the sessions to end.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await stopping.CancelAsync().ConfigureAwait(false);
+        listener?.Stop();
+        if (accepting is not null)
+        {
+            await accepting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        await Task.WhenAll(sessions.Keys).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        stopping.Dispose();
+    }
+
+    private async Task AcceptLoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await listener!.AcceptTcpClientAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            var session = Task.Run(() => ServeAsync(client, cancellationToken), CancellationToken.None);
+            sessions.TryAdd(session, 0);
+            _ = session.ContinueWith(t => sessions.TryRemove(t, out _), TaskScheduler.Default);
+        }
+    }
+
+    private async Task ServeAsync(TcpClient client, CancellationToken cancellationToken)
+    {
+        using (client)
+        {
+            SyncConnection? connection = null;
+            try
+            {
+                connection = await SyncTransport.AcceptAsync(client, options, allowed, cancellationToken).ConfigureAwait(false);
+                if (connection is null)
+                {
+                    return;
+                }
+
+                await new ServerSession(connection, stores, options).RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                options.Log?.Invoke($"{connection?.Peer ?? client.Client.RemoteEndPoint?.ToString()}: {e.Message}");
+            }
+            finally
+            {
+                if (connection is not null)
+                {
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+    }
+}

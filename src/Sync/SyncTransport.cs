@@ -1,0 +1,141 @@
+using System.ComponentModel;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+
+namespace IrminSharp.Sync;
+
+/// <summary>
+/// Opens connections: TCP, then TLS 1.3 with certificates on both sides checked against pinned
+/// fingerprints. Plain TCP only between loopback addresses, and only when asked for.
+/// </summary>
+internal static class SyncTransport
+{
+    public static async Task<SyncConnection> ConnectAsync(RemoteUrl url, RemoteOptions options, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ConnectTimeout);
+        var peer = url.ToString();
+        var client = new TcpClient { NoDelay = true };
+        try
+        {
+            IPAddress[] addresses;
+            try
+            {
+                addresses = await Dns.GetHostAddressesAsync(url.Host, timeout.Token).ConfigureAwait(false);
+                await client.ConnectAsync(addresses, url.Port, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new SyncException(SyncErrorKind.Unreachable, $"cannot reach {peer}: no answer in {options.ConnectTimeout.TotalSeconds:0.#} s");
+            }
+            catch (SocketException e)
+            {
+                throw new SyncException(SyncErrorKind.Unreachable, $"cannot reach {peer}: {e.Message}", e);
+            }
+
+            var wire = new CountingStream(client.GetStream());
+            if (options.InsecureLoopback)
+            {
+                if (!IPAddress.IsLoopback(((IPEndPoint)client.Client.RemoteEndPoint!).Address))
+                {
+                    throw new SyncException(SyncErrorKind.Refused, $"--insecure-loopback is refused for {peer}: plain TCP is allowed only to a loopback address");
+                }
+
+                return new SyncConnection(wire, wire, options.Limits, peer);
+            }
+
+            var identity = options.Identity ?? throw new ArgumentException("a client identity (certificate) is required for TLS");
+            var pinned = options.ServerFingerprint is { } fp
+                ? SyncIdentity.NormalizeFingerprint(fp)
+                : throw new ArgumentException($"the server's certificate fingerprint is required to connect to {peer} (run 'irmin cert' on the server)");
+            string? presented = null;
+            var tls = new SslStream(wire, leaveInnerStreamOpen: false);
+            try
+            {
+                await tls.AuthenticateAsClientAsync(
+                    new SslClientAuthenticationOptions
+                    {
+                        TargetHost = url.Host,
+                        EnabledSslProtocols = SslProtocols.Tls13,
+                        ClientCertificateContext = SslStreamCertificateContext.Create(identity.Certificate, additionalCertificates: null, offline: true),
+                        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                        RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                        {
+                            presented = certificate is null ? null : SyncIdentity.FingerprintOf(certificate);
+                            return presented == pinned;
+                        },
+                    },
+                    timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                await tls.DisposeAsync().ConfigureAwait(false);
+                if (presented is not null && presented != pinned)
+                {
+                    throw new SyncException(SyncErrorKind.Unauthorized, $"{peer} presented certificate {presented}, not the pinned {pinned}", e);
+                }
+
+                throw new SyncException(SyncErrorKind.Unauthorized, $"TLS handshake with {peer} failed: {e.Message}", e);
+            }
+
+            return new SyncConnection(tls, wire, options.Limits, peer);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The server side of a new connection; null (and the socket closed) when the client fails the
+    /// handshake or is not on the allow list.
+    /// </summary>
+    public static async Task<SyncConnection?> AcceptAsync(TcpClient client, SyncServerOptions options, HashSet<string> allowed, CancellationToken cancellationToken)
+    {
+        var endpoint = client.Client.RemoteEndPoint?.ToString() ?? "client";
+        client.NoDelay = true;
+        var wire = new CountingStream(client.GetStream());
+        if (options.InsecureLoopback)
+        {
+            return new SyncConnection(wire, wire, options.Limits, endpoint);
+        }
+
+        string? presented = null;
+        var tls = new SslStream(wire, leaveInnerStreamOpen: false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Limits.IdleTimeout);
+        try
+        {
+            await tls.AuthenticateAsServerAsync(
+                new SslServerAuthenticationOptions
+                {
+                    ServerCertificateContext = SslStreamCertificateContext.Create(options.Identity!.Certificate, additionalCertificates: null, offline: true),
+                    ClientCertificateRequired = true,
+                    EnabledSslProtocols = SslProtocols.Tls13,
+                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                    RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                    {
+                        presented = certificate is null ? null : SyncIdentity.FingerprintOf(certificate);
+                        return presented is not null && allowed.Contains(presented);
+                    },
+                },
+                timeout.Token).ConfigureAwait(false);
+            return new SyncConnection(tls, wire, options.Limits, endpoint + (presented is null ? "" : " (" + presented[..16] + "…)"));
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException or Win32Exception)
+        {
+            options.Log?.Invoke(presented is null
+                ? $"refused {endpoint}: no client certificate ({e.Message})"
+                : allowed.Contains(presented)
+                    ? $"refused {endpoint}: handshake failed ({e.Message})"
+                    : $"refused {endpoint}: certificate {presented} is not on the allow list");
+            await tls.DisposeAsync().ConfigureAwait(false);
+            client.Dispose();
+            return null;
+        }
+    }
+}
