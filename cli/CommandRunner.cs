@@ -1,5 +1,6 @@
 using System.CommandLine;
 using IrminSharp.Store;
+using IrminSharp.Sync;
 
 namespace IrminSharp.Cli;
 
@@ -10,12 +11,30 @@ internal static class CommandRunner
     public const int Usage = 2;
     public const int Internal = 70;
 
-    public static int Run(RootCommand root, string[] args)
+    /// <summary>The exit code of a failed sync, one per reason (see the README).</summary>
+    public static int ExitCodeOf(SyncErrorKind kind) => kind switch
+    {
+        SyncErrorKind.Unreachable => 3,
+        SyncErrorKind.Unauthorized => 4,
+        SyncErrorKind.Incompatible => 5,
+        SyncErrorKind.Refused => 6,
+        SyncErrorKind.Diverged => 7,
+        SyncErrorKind.Protocol => 8,
+        SyncErrorKind.Timeout => 9,
+        _ => Failure,
+    };
+
+    public static async Task<int> RunAsync(RootCommand root, string[] args)
     {
         var parsed = root.Parse(args);
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+        }
+        catch (SyncException e)
+        {
+            Console.Error.WriteLine("irmin: " + e.Message);
+            return ExitCodeOf(e.Kind);
         }
         catch (MergeConflictException e)
         {

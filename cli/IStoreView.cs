@@ -1,5 +1,6 @@
 using IrminSharp.Merge;
 using IrminSharp.Store;
+using IrminSharp.Sync;
 
 namespace IrminSharp.Cli;
 
@@ -45,4 +46,10 @@ internal interface IStoreView : IDisposable
     bool MoveBranch(string branch, Hash? expected, Hash desired);
 
     IDisposable Watch(Action<RefChange> onChange);
+
+    /// <summary>The store as sync sees it.</summary>
+    SyncStore Sync { get; }
+
+    /// <summary>Fetches from <paramref name="remote"/> and merges its <paramref name="branch"/> into the local one.</summary>
+    Task<PullResult> PullAsync(Remote remote, string branch, CommitInfo info, IProgress<TransferProgress>? progress, CancellationToken cancellationToken);
 }

@@ -9,5 +9,10 @@ foreach (var command in ValueCommands.Create().Concat(HistoryCommands.Create()).
     root.Add(command);
 }
 
+foreach (var command in SyncCommands.Create())
+{
+    root.Add(command);
+}
+
 root.Add(DemoCommand.Create());
-return CommandRunner.Run(root, args);
+return await CommandRunner.RunAsync(root, args).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using IrminSharp.Merge;
 using IrminSharp.Store;
+using IrminSharp.Sync;
 
 namespace IrminSharp.Cli;
 
@@ -7,6 +8,11 @@ namespace IrminSharp.Cli;
 internal sealed class TypedStoreView<T>(Repository<T> repository, Func<string, T> parse, Func<T, string> format) : IStoreView
 {
     public string ContentType => repository.ContentType.Name;
+
+    public SyncStore Sync { get; } = SyncStore.Of(repository);
+
+    public Task<PullResult> PullAsync(Remote remote, string branch, CommitInfo info, IProgress<TransferProgress>? progress, CancellationToken cancellationToken) =>
+        remote.PullAsync(repository, branch, info, progress, cancellationToken);
 
     public ObjectDatabase Objects => repository.Objects;
 

@@ -119,7 +119,7 @@ public sealed class ObjectDatabase
         return commit;
     }
 
-    /// <summary>Reads a commit; false when it is absent.</summary>
+    /// <summary>Reads a commit; false when it is absent or the object is not a commit.</summary>
     public bool TryReadCommit(Hash hash, out Commit commit)
     {
         if (commits.TryGet(hash, out commit))
@@ -127,8 +127,9 @@ public sealed class ObjectDatabase
             return true;
         }
 
-        if (!Store.TryRead(hash, out var bytes))
+        if (!Store.TryRead(hash, out var bytes) || bytes.IsEmpty || Schema.KindOf(bytes.Span, hash) != ObjectKind.Commit)
         {
+            commit = null!;
             return false;
         }
 

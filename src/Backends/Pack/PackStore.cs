@@ -208,9 +208,17 @@ public sealed class PackStore : IDisposable
         {
             try
             {
-                if (!db.TryReadCommit(target, out _))
+                if (!Objects.Contains(target))
                 {
-                    problems.Add(new FsckProblem(-1, "ref " + name, $"points to missing commit {target}"));
+                    problems.Add(new FsckProblem(-1, "ref " + name, $"points to missing object {target}"));
+                    continue;
+                }
+
+                // Branches, tags and remote-tracking refs name commits; config refs (such as the
+                // remotes) name contents objects.
+                if (!name.StartsWith("config/", StringComparison.Ordinal) && !db.TryReadCommit(target, out _))
+                {
+                    problems.Add(new FsckProblem(-1, "ref " + name, $"points to {target}, which is not a commit"));
                     continue;
                 }
 
