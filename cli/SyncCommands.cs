@@ -70,6 +70,11 @@ internal static class SyncCommands
             var endPoint = ParseListen(result.GetValue(listen)!);
             var insecureLoopback = result.GetValue(insecure);
             var allowed = (result.GetValue(allow) ?? []).Select(SyncIdentity.NormalizeFingerprint).ToList();
+            if (insecureLoopback && !IPAddress.IsLoopback(endPoint.Address))
+            {
+                throw new ArgumentException($"--insecure-loopback is refused on {endPoint}: plain TCP may listen only on a loopback address");
+            }
+
             using var id = insecureLoopback ? null : SyncIdentity.LoadOrCreate(SyncOptions.IdentityPath(result, identity));
             using var session = GlobalOptions.Open(result, readOnly: false);
             var storeName = result.GetValue(name)!;
