@@ -10,6 +10,7 @@ namespace IrminSharp.Sync;
 /// </summary>
 internal sealed class SyncConnection : IAsyncDisposable
 {
+    private const int WritePieceBytes = 64 * 1024;
     private readonly Stream stream;
     private readonly CountingStream wire;
     private readonly PipeReader reader;
@@ -62,7 +63,16 @@ internal sealed class SyncConnection : IAsyncDisposable
         using var timeout = Timeout(cancellationToken);
         try
         {
-            await stream.WriteAsync(outgoing.WrittenMemory, timeout.Token).ConfigureAwait(false);
+            // In pieces, each with the whole idle timeout: a slow link is not a silent one.
+            var pending = outgoing.WrittenMemory;
+            while (!pending.IsEmpty)
+            {
+                var piece = pending[..Math.Min(pending.Length, WritePieceBytes)];
+                await stream.WriteAsync(piece, timeout.Token).ConfigureAwait(false);
+                pending = pending[piece.Length..];
+                timeout.CancelAfter(Limits.IdleTimeout);
+            }
+
             await stream.FlushAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -110,7 +120,7 @@ internal sealed class SyncConnection : IAsyncDisposable
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new SyncException(SyncErrorKind.Timeout, $"{Peer} sent nothing for {Limits.IdleTimeout.TotalSeconds:0.#} s");
+                throw new SyncException(SyncErrorKind.Timeout, $"{Peer} sent nothing for {Limits.IdleTimeout.TotalSeconds:0.#} s where a message was due");
             }
             catch (IOException e)
             {
@@ -144,6 +154,7 @@ internal sealed class SyncConnection : IAsyncDisposable
                     }
 
                     reader.AdvanceTo(buffer.Start, buffer.End);
+                    timeout.CancelAfter(Limits.IdleTimeout); // bytes arrived: the peer is slow, not silent
                     break;
             }
         }
