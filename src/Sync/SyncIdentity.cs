@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using IrminSharp.Store;
@@ -11,14 +12,20 @@ namespace IrminSharp.Sync;
 /// </summary>
 public sealed class SyncIdentity : IDisposable
 {
+    private readonly Lazy<SslStreamCertificateContext> context;
+
     private SyncIdentity(X509Certificate2 certificate)
     {
         Certificate = certificate;
         Fingerprint = FingerprintOf(certificate);
+        context = new Lazy<SslStreamCertificateContext>(() => SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true));
     }
 
     /// <summary>The certificate, with its private key.</summary>
     public X509Certificate2 Certificate { get; }
+
+    /// <summary>The certificate prepared for TLS handshakes, built once and shared by every connection.</summary>
+    internal SslStreamCertificateContext CertificateContext => context.Value;
 
     /// <summary>The certificate's fingerprint, which peers put on their allow lists.</summary>
     public string Fingerprint { get; }

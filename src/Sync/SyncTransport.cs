@@ -60,7 +60,7 @@ internal static class SyncTransport
                     {
                         TargetHost = url.Host,
                         EnabledSslProtocols = SslProtocols.Tls13,
-                        ClientCertificateContext = SslStreamCertificateContext.Create(identity.Certificate, additionalCertificates: null, offline: true),
+                        ClientCertificateContext = identity.CertificateContext,
                         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                         RemoteCertificateValidationCallback = (_, certificate, _, _) =>
                         {
@@ -113,7 +113,7 @@ internal static class SyncTransport
             await tls.AuthenticateAsServerAsync(
                 new SslServerAuthenticationOptions
                 {
-                    ServerCertificateContext = SslStreamCertificateContext.Create(options.Identity!.Certificate, additionalCertificates: null, offline: true),
+                    ServerCertificateContext = options.Identity!.CertificateContext,
                     ClientCertificateRequired = true,
                     EnabledSslProtocols = SslProtocols.Tls13,
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
