@@ -20,15 +20,16 @@ internal static class TransferDisplay
         T result = default!;
         await AnsiConsole.Progress()
             .AutoClear(true)
-            .Columns(new SpinnerColumn(), new TaskDescriptionColumn(), new DownloadedColumn(), new TransferSpeedColumn(), new ElapsedTimeColumn())
+            .Columns(new SpinnerColumn(), new TaskDescriptionColumn { Alignment = Justify.Left }, new ElapsedTimeColumn())
             .StartAsync(async context =>
             {
-                var task = context.AddTask(label, maxValue: double.MaxValue);
+                var task = context.AddTask(label);
                 task.IsIndeterminate = true;
+                var clock = Stopwatch.StartNew();
                 var progress = new Progress<TransferProgress>(p =>
                 {
-                    task.Description = $"{label}: {p.Objects.ToString("N0", CultureInfo.InvariantCulture)} objects";
-                    task.Value = p.ObjectBytes;
+                    var rate = p.WireBytes / Math.Max(clock.Elapsed.TotalSeconds, 0.001);
+                    task.Description = $"{label}: {p.Objects.ToString("N0", CultureInfo.InvariantCulture)} objects, {Bytes(p.ObjectBytes)}, {Bytes((long)rate)}/s";
                 });
                 result = await work(progress).ConfigureAwait(false);
                 task.StopTask();
