@@ -62,9 +62,14 @@ internal static class SyncCommands
             Description = "The name clients use for this store in URLs (irmin://host:port/NAME)",
             DefaultValueFactory = _ => RemoteUrl.DefaultStore,
         };
+        var also = new Option<string[]>("--store")
+        {
+            Description = "Serve another store too, as NAME=DIR (DIR as for --root; repeat for several)",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var identity = SyncOptions.Identity();
         var insecure = SyncOptions.InsecureLoopback();
-        var command = new Command("serve", "Serve the store to other devices over TCP+TLS until interrupted") { listen, allow, name, identity, insecure };
+        var command = new Command("serve", "Serve the store to other devices over TCP+TLS until interrupted") { listen, allow, name, also, identity, insecure };
         command.SetAction(async (result, cancellationToken) =>
         {
             var endPoint = ParseListen(result.GetValue(listen)!);
@@ -78,8 +83,29 @@ internal static class SyncCommands
             using var id = insecureLoopback ? null : SyncIdentity.LoadOrCreate(SyncOptions.IdentityPath(result, identity));
             using var session = GlobalOptions.Open(result, readOnly: false);
             var storeName = result.GetValue(name)!;
+            var served = new Dictionary<string, SyncStore>(StringComparer.Ordinal) { [storeName] = session.View.Sync };
+            var others = new List<StoreSession>();
+            using var closeOthers = new OpenSessions(others);
+            foreach (var spec in result.GetValue(also) ?? [])
+            {
+                var eq = spec.IndexOf('=', StringComparison.Ordinal);
+                if (eq <= 0 || eq == spec.Length - 1)
+                {
+                    throw new ArgumentException($"--store '{spec}' is not NAME=DIR");
+                }
+
+                if (!served.TryAdd(spec[..eq], null!))
+                {
+                    throw new ArgumentException($"two stores are named '{spec[..eq]}'");
+                }
+
+                var other = StoreSession.Open(StoreLocation.From(spec[(eq + 1)..], null), readOnly: false);
+                others.Add(other);
+                served[spec[..eq]] = other.View.Sync;
+            }
+
             var server = new SyncServer(
-                new Dictionary<string, SyncStore> { [storeName] = session.View.Sync },
+                served,
                 new SyncServerOptions
                 {
                     Identity = id,
@@ -92,6 +118,12 @@ internal static class SyncCommands
                 var bound = server.Start(endPoint);
                 var host = bound.Address.ToString().Contains(':', StringComparison.Ordinal) ? $"[{bound.Address}]" : bound.Address.ToString();
                 Console.Out.WriteLine($"serving {session.Location.Target} as irmin://{host}:{bound.Port}/{storeName}");
+                foreach (var other in others)
+                {
+                    var otherName = served.First(s => s.Value == other.View.Sync).Key;
+                    Console.Out.WriteLine($"serving {other.Location.Target} as irmin://{host}:{bound.Port}/{otherName}");
+                }
+
                 Console.Out.WriteLine(insecureLoopback
                     ? "plain TCP on loopback, no authentication (--insecure-loopback)"
                     : $"server fingerprint {id!.Fingerprint}; {allowed.Count} client(s) allowed");

@@ -103,6 +103,29 @@ public sealed partial class SyncCliTests : IDisposable
         Fails(Irmin.Run(hub, "serve", "--insecure-loopback", "--listen", "0.0.0.0:0"), 2, "loopback");
     }
 
+    [Fact]
+    public void Serve_SeveralStoresByName_OverInsecureLoopback()
+    {
+        var one = Make("one");
+        var two = Make("two");
+        Ok(one, "init");
+        Ok(one, "set", "motd", "hello");
+        Ok(two, "init", "--contents", "counter");
+        Ok(two, "set", "n", "5");
+        var server = Irmin.Start(one, "serve", "--insecure-loopback", "--listen", "127.0.0.1:0", "--store", "metrics=" + Path.Combine(two, ".irmin"));
+        servers.Add(server);
+        var first = server.StandardOutput.ReadLine()!;
+        var second = server.StandardOutput.ReadLine()!;
+        _ = server.StandardError.ReadToEndAsync();
+        var port = Regex.Match(first, @":(\d+)/default$").Groups[1].Value;
+        Assert.EndsWith($":{port}/metrics", second, StringComparison.Ordinal);
+
+        Ok(dir, "clone", $"irmin://127.0.0.1:{port}/metrics", "m", "--insecure-loopback");
+        Ok(dir, "clone", $"irmin://127.0.0.1:{port}/default", "d", "--insecure-loopback");
+        Assert.Equal("5", Ok(Path.Combine(dir, "m"), "get", "n").Out.Trim());
+        Assert.Equal("hello", Ok(Path.Combine(dir, "d"), "get", "motd").Out.Trim());
+    }
+
     [GeneratedRegex(@"as (irmin://127\.0\.0\.1:\d+/default)")]
     private static partial Regex ServingLine();
 
