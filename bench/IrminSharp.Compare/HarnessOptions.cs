@@ -8,6 +8,8 @@ internal sealed class HarnessOptions
     public const string Usage = """
         usage: IrminSharp.Compare <scenario> [--entries N] [--commits C] [--peer libgit2|none] [--seed S]
                                   [--backend memory|pack] [--durable] [--dir D] [--irmin PATH]
+               IrminSharp.Compare sync [--layout flat|sharded] [--k K[,K...]] [--entries N] [--peer git|none]
+                                  [--seed S] [--backend memory|pack] [--durable] [--dir D]
                IrminSharp.Compare --help
 
         Runs one workload on IrminSharp and on LibGit2Sharp (a bare repository) in one process.
@@ -34,15 +36,30 @@ internal sealed class HarnessOptions
                           pack file: a 200000-get warm-up, then 3 rounds of C gets (default 1000000);
                           the median gets/s. The peer reads the same layout from the head commit
                           (fewer gets if it is slow: about 3 s a round). ops/s = gets/s.
+          sync            push over loopback: N entries (default 10000; flat as files/e<i>, or sharded
+                          100 x N/100 as shard<j>/e<i>) committed and pushed once (untimed); then, per K,
+                          an untimed warm-up round and 3 timed rounds of K new commits (each changing one
+                          random entry, untimed) pushed with ONE timed push; the median round. IrminSharp:
+                          Remote.PushAsync to an in-process SyncServer (in-memory replica) over TLS 1.3
+                          with pinned certificates, handshake included. Peer: stock `git push origin main`
+                          (process wall time) to a `git daemon` on 127.0.0.1, through a byte-counting TCP
+                          proxy in the harness. Bytes are on the wire, both directions (TLS records
+                          included for IrminSharp). Default: both layouts and K = 1, 10 and 100.
+                          With --backend pack --durable only the durable pack pushes (its tracking-ref
+                          update after the push then waits for an fsync inside the timed push).
 
         options:
           --entries N     number of entries (default 10000; open 1000000 objects; read 100000 keys)
           --commits C     timed commits, merges for merge (default 300; 50 for merge), or gets per
                           round for read (default 1000000)
-          --peer P        libgit2 (default) or none to run IrminSharp only
+          --peer P        libgit2 (default) or none to run IrminSharp only; for sync the peer is the
+                          git command line (`--peer git`, the same as the default)
+          --layout L      sync only: flat or sharded (default both)
+          --k K           sync only: commits per timed push, one or a comma-separated list (default 1,10,100)
           --seed S        seed of the random choice of entries (default 42)
-          --backend B     memory (default) or pack, for wide-commit, sharded-commit and merge; open
-                          and read always use a pack file
+          --backend B     memory (default) or pack, for wide-commit, sharded-commit, merge and sync (the
+                          pushing store; the sync server's replica is in memory); open and read always
+                          use a pack file
           --durable       with --backend pack: the pack waits for an fsync at every ref update
                           (PackDurability.EveryRefUpdate). The non-durable pack row is run and shown
                           too; the RESULT line uses the durable one. LibGit2Sharp never fsyncs.
@@ -64,6 +81,8 @@ internal sealed class HarnessOptions
         The last line, for scripts:
         RESULT scenario=<name> irmin=<ops/s> peer=<ops/s|none> ratio=<irmin/peer|none> irmin_bytes_per_commit=<n|none> peer_bytes_per_commit=<n|none>
         RESULT scenario=open irmin_ms=<ms> process_ms=<ms> objects=<n> peer=none ratio=none
+        RESULT scenario=sync layout=<flat|sharded> k=<K> irmin_ms=<ms> peer_ms=<ms|none> ratio=<peer_ms/irmin_ms|none> irmin_bytes=<n> peer_bytes=<n|none>
+          (one sync line per layout and K)
         Exit status: 0 on success, 1 if a store read back wrong data, 2 on a usage error.
         """;
 
@@ -91,6 +110,16 @@ internal sealed class HarnessOptions
 
     public int Seed { get; init; } = 42;
 
+    /// <summary>The sync scenario's layouts, <c>flat</c> and/or <c>sharded</c>, in the order run.</summary>
+    public IReadOnlyList<string> SyncLayouts { get; init; } = DefaultSyncLayouts;
+
+    /// <summary>The sync scenario's commits per timed push, in the order run.</summary>
+    public IReadOnlyList<int> SyncCommits { get; init; } = DefaultSyncCommits;
+
+    public static IReadOnlyList<string> DefaultSyncLayouts { get; } = ["flat", "sharded"];
+
+    public static IReadOnlyList<int> DefaultSyncCommits { get; } = [1, 10, 100];
+
     /// <summary>Whether <c>--help</c> was asked for (then nothing else is parsed).</summary>
     public bool Help { get; init; }
 
@@ -116,6 +145,8 @@ internal sealed class HarnessOptions
         var durable = false;
         var directory = DefaultDirectory;
         string? irmin = null;
+        IReadOnlyList<string>? layouts = null;
+        IReadOnlyList<int>? syncCommits = null;
         for (var i = 1; i < args.Count; i++)
         {
             var option = args[i];
@@ -137,8 +168,8 @@ internal sealed class HarnessOptions
                     peer = Next() switch
                     {
                         "none" => false,
-                        "libgit2" => true,
-                        var other => throw new ArgumentException($"unknown peer '{other}' (libgit2 or none)"),
+                        "libgit2" or "git" => true,
+                        var other => throw new ArgumentException($"unknown peer '{other}' (libgit2, git or none)"),
                     };
                     break;
                 case "--backend":
@@ -148,6 +179,17 @@ internal sealed class HarnessOptions
                         "pack" => StoreBackend.Pack,
                         var other => throw new ArgumentException($"unknown backend '{other}' (memory or pack)"),
                     };
+                    break;
+                case "--layout":
+                    layouts = Next() switch
+                    {
+                        "flat" => ["flat"],
+                        "sharded" => ["sharded"],
+                        var other => throw new ArgumentException($"unknown layout '{other}' (flat or sharded)"),
+                    };
+                    break;
+                case "--k":
+                    syncCommits = Next().Split(',').Select(k => Positive(k, option)).Distinct().ToList();
                     break;
                 case "--durable":
                     durable = true;
@@ -161,6 +203,11 @@ internal sealed class HarnessOptions
                 default:
                     throw new ArgumentException($"unknown option '{option}'");
             }
+        }
+
+        if ((layouts is not null || syncCommits is not null) && scenario != "sync")
+        {
+            throw new ArgumentException("--layout and --k are for the sync scenario");
         }
 
         if (durable && backend != StoreBackend.Pack)
@@ -186,6 +233,8 @@ internal sealed class HarnessOptions
             Durable = durable,
             DataDirectory = directory,
             IrminBinary = irmin,
+            SyncLayouts = layouts ?? DefaultSyncLayouts,
+            SyncCommits = syncCommits ?? DefaultSyncCommits,
         };
     }
 
