@@ -89,4 +89,50 @@ public sealed class MissingObjectsTests
         var head = repo.Main.Set("x", "1");
         Assert.Empty(MissingObjects.Compute(repo.Objects, [head.Hash], [head.Hash]));
     }
+
+    [Fact]
+    public void CommitWalk_StopsAtThePeersFrontier_NotAtTheRootOfHistory()
+    {
+        var objects = new ReadCountingObjectStore();
+        var repo = Repository<string>.Open(objects, new MemoryRefStore(), StringContents.Instance);
+        for (var i = 0; i < 2_000; i++)
+        {
+            repo.Main.Set("counter", "v" + i);
+        }
+
+        var shared = repo.Main.HeadHash!.Value;
+        repo.CreateBranch("side", shared);
+        var ours = repo.Main.Set("counter", "ours");
+        var theirs = repo.Branch("side").Set("other", "theirs");
+
+        // A fresh database, so no commit is cached: every commit the walk touches is a read.
+        var db = new ObjectDatabase(objects, NativeSchema.Instance);
+        objects.Reads = 0;
+        var missing = MissingObjects.Compute(db, [ours.Hash], [theirs.Hash]);
+        Assert.Contains(ours.Hash, missing);
+        Assert.DoesNotContain(shared, missing);
+        Assert.InRange(objects.Reads, 1, 40); // not ~2,000: shared history below the frontier is not walked
+    }
+
+    /// <summary>A memory store that counts reads.</summary>
+    private sealed class ReadCountingObjectStore : IObjectStore
+    {
+        private readonly MemoryObjectStore inner = new();
+
+        public int Reads { get; set; }
+
+        public bool TryRead(Hash hash, out ReadOnlyMemory<byte> encodedObject)
+        {
+            Reads++;
+            return inner.TryRead(hash, out encodedObject);
+        }
+
+        public bool Contains(Hash hash) => inner.Contains(hash);
+
+        public bool Add(Hash hash, ReadOnlySpan<byte> encodedObject) => inner.Add(hash, encodedObject);
+
+        public void Flush() => inner.Flush();
+
+        public void Dispose() => inner.Dispose();
+    }
 }
