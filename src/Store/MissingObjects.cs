@@ -12,13 +12,20 @@ public static class MissingObjects
     /// may lack, parents before children (a receiver can check each as it arrives). Objects the
     /// peer already has may be included where a tree changed shape (flat to trie), never omitted.
     /// </summary>
-    public static List<Hash> Compute(ObjectDatabase db, IEnumerable<Hash> wants, IEnumerable<Hash> haves)
+    public static List<Hash> Compute(ObjectDatabase db, IEnumerable<Hash> wants, IEnumerable<Hash> haves) =>
+        ComputeWithBases(db, wants, haves).ConvertAll(static m => m.Hash);
+
+    /// <summary>
+    /// As <see cref="Compute"/>, each object with the older version it replaces at the same place
+    /// in the tree, when there is one the peer holds (or is sent earlier): a base for a delta.
+    /// </summary>
+    public static List<MissingObject> ComputeWithBases(ObjectDatabase db, IEnumerable<Hash> wants, IEnumerable<Hash> haves)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(wants);
         ArgumentNullException.ThrowIfNull(haves);
         var (commits, peerHas) = CommitsBetween(db, wants, haves.Where(h => db.TryReadCommit(h, out _)));
-        var output = new List<Hash>();
+        var output = new List<MissingObject>();
         var sent = new HashSet<Hash>();
         foreach (var commit in commits)
         {
@@ -26,7 +33,7 @@ public static class MissingObjects
             var baseRoot = commit.Parents.Where(p => peerHas.Contains(p) || sent.Contains(p))
                 .Select(p => (Hash?)db.ReadCommit(p).Root).FirstOrDefault();
             Node(db, commit.Root, baseRoot, sent, output);
-            Emit(commit.Hash, sent, output);
+            Emit(commit.Hash, null, sent, output);
         }
 
         return output;
@@ -108,16 +115,16 @@ public static class MissingObjects
         return (result, peerHas);
     }
 
-    private static void Emit(Hash hash, HashSet<Hash> sent, List<Hash> output)
+    private static void Emit(Hash hash, Hash? deltaBase, HashSet<Hash> sent, List<MissingObject> output)
     {
         if (sent.Add(hash))
         {
-            output.Add(hash);
+            output.Add(new MissingObject(hash, deltaBase));
         }
     }
 
     /// <summary>Sends node <paramref name="hash"/> and what it reaches that <paramref name="baseHash"/> does not.</summary>
-    private static void Node(ObjectDatabase db, Hash hash, Hash? baseHash, HashSet<Hash> sent, List<Hash> output)
+    private static void Node(ObjectDatabase db, Hash hash, Hash? baseHash, HashSet<Hash> sent, List<MissingObject> output)
     {
         if (hash == baseHash || sent.Contains(hash))
         {
@@ -154,11 +161,11 @@ public static class MissingObjects
                 }
                 else
                 {
-                    Emit(entry.Hash, sent, output);
+                    Emit(entry.Hash, hasOld && oldEntry.Kind == EntryKind.Contents ? oldEntry.Hash : null, sent, output);
                 }
             }
         }
 
-        Emit(hash, sent, output);
+        Emit(hash, baseHash, sent, output);
     }
 }

@@ -24,7 +24,7 @@ internal sealed class ClientSession : IAsyncDisposable
         var connection = await SyncTransport.ConnectAsync(url, options, cancellationToken).ConfigureAwait(false);
         try
         {
-            MessageCodec.Write(connection.StartBody(), new HelloMessage(MessageCodec.ProtocolVersion, schema, contentType, url.Store));
+            MessageCodec.Write(connection.StartBody(), new HelloMessage(MessageCodec.ProtocolVersion, schema, contentType, url.Store, Capabilities.Supported));
             await connection.SendAsync(MessageType.Hello, cancellationToken).ConfigureAwait(false);
             Frame frame;
             try

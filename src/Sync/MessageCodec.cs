@@ -18,34 +18,40 @@ internal static class MessageCodec
     public static void Write(IBufferWriter<byte> buffer, HelloMessage hello)
     {
         var w = new MessagePackWriter(buffer);
-        w.WriteArrayHeader(4);
+        w.WriteArrayHeader(5);
         w.Write(hello.Version);
         w.Write(hello.Schema);
         w.Write(hello.ContentType);
         w.Write(hello.Store);
+        WriteNames(ref w, hello.Capabilities);
         w.Flush();
     }
 
+    /// <summary>Reads hello; a hello without the trailing capabilities announces none.</summary>
     public static HelloMessage ReadHello(Frame frame, string peer) => Read(frame, peer, "hello", (ref MessagePackReader r) =>
     {
-        Expect(r.ReadArrayHeader() == 4);
-        return new HelloMessage(r.ReadInt32(), ReadName(ref r), ReadName(ref r), ReadName(ref r));
+        var n = r.ReadArrayHeader();
+        Expect(n is 4 or 5);
+        return new HelloMessage(r.ReadInt32(), ReadName(ref r), ReadName(ref r), ReadName(ref r), n == 5 ? ReadNames(ref r) : []);
     });
 
     public static void Write(IBufferWriter<byte> buffer, WelcomeMessage welcome)
     {
         var w = new MessagePackWriter(buffer);
-        w.WriteArrayHeader(3);
+        w.WriteArrayHeader(4);
         w.Write(welcome.Version);
         w.Write(welcome.Schema);
         w.Write(welcome.ContentType);
+        WriteNames(ref w, welcome.Capabilities);
         w.Flush();
     }
 
+    /// <summary>Reads welcome; a welcome without the trailing capabilities announces none.</summary>
     public static WelcomeMessage ReadWelcome(Frame frame, string peer) => Read(frame, peer, "welcome", (ref MessagePackReader r) =>
     {
-        Expect(r.ReadArrayHeader() == 3);
-        return new WelcomeMessage(r.ReadInt32(), ReadName(ref r), ReadName(ref r));
+        var n = r.ReadArrayHeader();
+        Expect(n is 3 or 4);
+        return new WelcomeMessage(r.ReadInt32(), ReadName(ref r), ReadName(ref r), n == 4 ? ReadNames(ref r) : []);
     });
 
     public static void Write(IBufferWriter<byte> buffer, ErrorMessage error)
@@ -125,15 +131,15 @@ internal static class MessageCodec
     });
 
     /// <summary>An offer: the hashes, concatenated in one binary.</summary>
-    public static void WriteOffer(IBufferWriter<byte> buffer, IReadOnlyList<Hash> hashes, int start, int count)
+    public static void WriteOffer(IBufferWriter<byte> buffer, IReadOnlyList<MissingObject> objects, int start, int count)
     {
         var w = new MessagePackWriter(buffer);
-        var size = count == 0 ? 0 : hashes[start].Length;
+        var size = count == 0 ? 0 : objects[start].Hash.Length;
         w.WriteBinHeader(count * size);
         var span = w.GetSpan(count * size);
         for (var i = 0; i < count; i++)
         {
-            hashes[start + i].CopyTo(span.Slice(i * size, size));
+            objects[start + i].Hash.CopyTo(span.Slice(i * size, size));
         }
 
         w.Advance(count * size);
@@ -169,29 +175,60 @@ internal static class MessageCodec
         return bytes.ToArray();
     });
 
-    public static void WriteObjectsHeader(ref MessagePackWriter w, int count) => w.WriteArrayHeader(count);
-
-    /// <summary>The encoded objects of an objects message, in the order they were needed.</summary>
-    public static List<ReadOnlyMemory<byte>> ReadObjects(Frame frame, string peer, int maxObjectBytes)
+    /// <summary>Writes an objects message: each entry whole (a binary) or a delta ([base, prefix, suffix, middle]).</summary>
+    public static void WriteObjects(IBufferWriter<byte> buffer, List<ObjectEntry> entries)
     {
-        var objects = new List<ReadOnlyMemory<byte>>();
+        var w = new MessagePackWriter(buffer);
+        w.WriteArrayHeader(entries.Count);
+        foreach (var entry in entries)
+        {
+            if (entry.Base is { } b)
+            {
+                w.WriteArrayHeader(4);
+                WriteHash(ref w, b);
+                w.Write(entry.Prefix);
+                w.Write(entry.Suffix);
+            }
+
+            w.Write(entry.Bytes.Span);
+        }
+
+        w.Flush();
+    }
+
+    /// <summary>The entries of an objects message, in the order they were needed; their bytes are slices of the frame.</summary>
+    public static List<ObjectEntry> ReadObjects(Frame frame, string peer, int hashSize, int maxObjectBytes)
+    {
+        var entries = new List<ObjectEntry>();
         Read(frame, peer, "objects", (ref MessagePackReader r) =>
         {
             var n = r.ReadArrayHeader();
             for (var i = 0; i < n; i++)
             {
-                var bytes = r.ReadBytes() ?? throw new MessagePackSerializationException("nil object");
-                if (bytes.Length > maxObjectBytes)
+                Hash? deltaBase = null;
+                int prefix = 0, suffix = 0;
+                if (r.NextMessagePackType == MessagePackType.Array)
                 {
-                    throw new SyncException(SyncErrorKind.Protocol, $"{peer} sent an object of {bytes.Length} bytes (limit {maxObjectBytes})");
+                    Expect(r.ReadArrayHeader() == 4);
+                    deltaBase = ReadHash(ref r, hashSize);
+                    prefix = r.ReadInt32();
+                    suffix = r.ReadInt32();
+                    Expect(prefix >= 0 && suffix >= 0);
                 }
 
-                objects.Add(frame.Body.Slice((int)r.Consumed - (int)bytes.Length, (int)bytes.Length));
+                var bytes = r.ReadBytes() ?? throw new MessagePackSerializationException("nil object");
+                if (bytes.Length + (long)prefix + suffix > maxObjectBytes)
+                {
+                    throw new SyncException(SyncErrorKind.Protocol, $"{peer} sent an object of {bytes.Length + (long)prefix + suffix} bytes (limit {maxObjectBytes})");
+                }
+
+                var slice = frame.Body.Slice((int)r.Consumed - (int)bytes.Length, (int)bytes.Length);
+                entries.Add(new ObjectEntry(slice, deltaBase, prefix, suffix));
             }
 
             return 0;
         });
-        return objects;
+        return entries;
     }
 
     public static void Write(IBufferWriter<byte> buffer, RefUpdateMessage update)
@@ -262,6 +299,28 @@ internal static class MessageCodec
         var s = r.ReadString() ?? throw new MessagePackSerializationException("nil string");
         Expect(s.Length <= MaxNameChars * 4);
         return s;
+    }
+
+    private static void WriteNames(ref MessagePackWriter w, IReadOnlyList<string> names)
+    {
+        w.WriteArrayHeader(names.Count);
+        foreach (var name in names)
+        {
+            w.Write(name);
+        }
+    }
+
+    private static List<string> ReadNames(ref MessagePackReader r)
+    {
+        var n = r.ReadArrayHeader();
+        Expect(n <= 64);
+        var names = new List<string>(n);
+        for (var i = 0; i < n; i++)
+        {
+            names.Add(ReadName(ref r));
+        }
+
+        return names;
     }
 
     private static void WriteHash(ref MessagePackWriter w, Hash hash)

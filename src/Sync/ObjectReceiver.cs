@@ -46,14 +46,15 @@ internal static class ObjectReceiver
                 while (next < needed.Count)
                 {
                     var batch = await connection.ReceiveAsync(cancellationToken, MessageType.Objects).ConfigureAwait(false);
-                    var arrived = MessageCodec.ReadObjects(batch, connection.Peer, connection.Limits.MaxObjectBytes);
+                    var arrived = MessageCodec.ReadObjects(batch, connection.Peer, hashSize, connection.Limits.MaxObjectBytes);
                     if (arrived.Count == 0 || arrived.Count > needed.Count - next)
                     {
                         throw new SyncException(SyncErrorKind.Protocol, $"{connection.Peer} sent {arrived.Count} objects where {needed.Count - next} were due");
                     }
 
-                    foreach (var bytes in arrived)
+                    foreach (var entry in arrived)
                     {
+                        var bytes = entry.Base is { } deltaBase ? verifier.Rebuild(needed[next], deltaBase, entry) : entry.Bytes;
                         verifier.Check(needed[next++], bytes);
                         objectBytes += bytes.Length;
                     }

@@ -1,27 +1,27 @@
 using IrminSharp.Store;
-using MessagePack;
 
 namespace IrminSharp.Sync;
 
 /// <summary>
 /// The sending half of an object transfer: offers the hashes in batches, in an order where every
-/// object comes after the objects it names, and sends those the receiver says it lacks.
+/// object comes after the objects it names, and sends those the receiver says it lacks, as deltas
+/// against their older versions where that is smaller and the receiver accepts deltas.
 /// </summary>
 internal static class ObjectSender
 {
     private const int TargetMessageBytes = 1 << 20;
 
     public static async Task<TransferProgress> SendAsync(
-        SyncConnection connection, ObjectDatabase db, IReadOnlyList<Hash> hashes, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+        SyncConnection connection, ObjectDatabase db, IReadOnlyList<MissingObject> objects, bool deltas, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
-        long objects = 0, objectBytes = 0;
-        var batch = new List<ReadOnlyMemory<byte>>();
+        long sentObjects = 0, objectBytes = 0;
+        var batch = new List<ObjectEntry>();
         var batchBytes = 0;
         var maxOffer = connection.Limits.MaxOfferHashes;
-        for (var start = 0; start < hashes.Count; start += maxOffer)
+        for (var start = 0; start < objects.Count; start += maxOffer)
         {
-            var count = Math.Min(maxOffer, hashes.Count - start);
-            MessageCodec.WriteOffer(connection.StartBody(), hashes, start, count);
+            var count = Math.Min(maxOffer, objects.Count - start);
+            MessageCodec.WriteOffer(connection.StartBody(), objects, start, count);
             await connection.SendAsync(MessageType.Offer, cancellationToken).ConfigureAwait(false);
             var need = MessageCodec.ReadNeed(await connection.ReceiveAsync(cancellationToken, MessageType.Need).ConfigureAwait(false), connection.Peer, count);
             for (var i = 0; i < count; i++)
@@ -31,29 +31,31 @@ internal static class ObjectSender
                     continue;
                 }
 
-                var bytes = db.ReadRaw(hashes[start + i]);
+                var item = objects[start + i];
+                var bytes = db.ReadRaw(item.Hash);
                 if (bytes.Length > connection.Limits.MaxObjectBytes)
                 {
-                    throw new SyncException(SyncErrorKind.Refused, $"object {hashes[start + i]} is {bytes.Length} bytes, over the {connection.Limits.MaxObjectBytes}-byte limit");
+                    throw new SyncException(SyncErrorKind.Refused, $"object {item.Hash} is {bytes.Length} bytes, over the {connection.Limits.MaxObjectBytes}-byte limit");
                 }
 
-                if (batch.Count > 0 && batchBytes + bytes.Length > TargetMessageBytes)
+                var entry = deltas && item.DeltaBase is { } b ? Delta(db, b, bytes) : new ObjectEntry(bytes, null, 0, 0);
+                if (batch.Count > 0 && batchBytes + entry.Bytes.Length > TargetMessageBytes)
                 {
-                    QueueObjects(connection, batch);
+                    Queue(connection, batch);
                     await connection.FlushAsync(cancellationToken).ConfigureAwait(false);
                     batchBytes = 0;
                 }
 
-                batch.Add(bytes);
-                batchBytes += bytes.Length;
-                objects++;
+                batch.Add(entry);
+                batchBytes += entry.Bytes.Length;
+                sentObjects++;
                 objectBytes += bytes.Length;
-                progress?.Report(new TransferProgress(objects, objectBytes, connection.BytesSent));
+                progress?.Report(new TransferProgress(sentObjects, objectBytes, connection.BytesSent));
             }
 
             if (batch.Count > 0)
             {
-                QueueObjects(connection, batch);
+                Queue(connection, batch);
                 batchBytes = 0;
             }
         }
@@ -61,19 +63,27 @@ internal static class ObjectSender
         MessageCodec.WriteEmpty(connection.StartBody());
         connection.Queue(MessageType.End);
         await connection.FlushAsync(cancellationToken).ConfigureAwait(false);
-        return new TransferProgress(objects, objectBytes, connection.BytesSent);
+        return new TransferProgress(sentObjects, objectBytes, connection.BytesSent);
     }
 
-    private static void QueueObjects(SyncConnection connection, List<ReadOnlyMemory<byte>> batch)
+    /// <summary>The object as a delta against <paramref name="deltaBase"/> when that is clearly smaller, else whole.</summary>
+    private static ObjectEntry Delta(ObjectDatabase db, Hash deltaBase, ReadOnlyMemory<byte> bytes)
     {
-        var writer = new MessagePackWriter(connection.StartBody());
-        writer.WriteArrayHeader(batch.Count);
-        foreach (var bytes in batch)
+        if (bytes.Length <= ObjectDelta.Overhead * 2 || !db.Store.TryRead(deltaBase, out var old))
         {
-            writer.Write(bytes.Span);
+            return new ObjectEntry(bytes, null, 0, 0);
         }
 
-        writer.Flush();
+        var (prefix, suffix) = ObjectDelta.Shared(old.Span, bytes.Span);
+        var middle = bytes[prefix..^suffix];
+        return middle.Length + ObjectDelta.Overhead < bytes.Length
+            ? new ObjectEntry(middle, deltaBase, prefix, suffix)
+            : new ObjectEntry(bytes, null, 0, 0);
+    }
+
+    private static void Queue(SyncConnection connection, List<ObjectEntry> batch)
+    {
+        MessageCodec.WriteObjects(connection.StartBody(), batch);
         connection.Queue(MessageType.Objects);
         batch.Clear();
     }

@@ -138,10 +138,10 @@ public sealed class Remote
         }
 
         var haves = remoteRefs.Select(r => r.Value).Where(h => local.Objects.TryReadCommit(h, out _)).Distinct().ToList();
-        var missing = MissingObjects.Compute(local.Objects, [head], haves);
+        var missing = MissingObjects.ComputeWithBases(local.Objects, [head], haves);
         MessageCodec.WriteEmpty(session.Connection.StartBody());
         await session.Connection.SendAsync(MessageType.Push, cancellationToken).ConfigureAwait(false);
-        var sent = await ObjectSender.SendAsync(session.Connection, local.Objects, missing, progress, cancellationToken).ConfigureAwait(false);
+        var sent = await ObjectSender.SendAsync(session.Connection, local.Objects, missing, Capabilities.Shared(session.Welcome.Capabilities, Capabilities.Delta), progress, cancellationToken).ConfigureAwait(false);
         MessageCodec.Write(session.Connection.StartBody(), new RefUpdateMessage(name, remoteHead, head, force));
         await session.Connection.SendAsync(MessageType.RefUpdate, cancellationToken).ConfigureAwait(false);
         var confirmed = MessageCodec.ReadHashOnly(

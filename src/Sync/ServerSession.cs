@@ -8,6 +8,7 @@ internal sealed class ServerSession
     private readonly SyncConnection connection;
     private readonly IReadOnlyDictionary<string, SyncStore> stores;
     private readonly SyncServerOptions options;
+    private IReadOnlyList<string> clientCapabilities = [];
 
     public ServerSession(SyncConnection connection, IReadOnlyDictionary<string, SyncStore> stores, SyncServerOptions options)
     {
@@ -79,7 +80,8 @@ internal sealed class ServerSession
             throw new SyncException(SyncErrorKind.Incompatible, $"store '{hello.Store}' holds {store.ContentType} contents, the client {hello.ContentType}");
         }
 
-        MessageCodec.Write(connection.StartBody(), new WelcomeMessage(MessageCodec.ProtocolVersion, store.Schema, store.ContentType));
+        clientCapabilities = hello.Capabilities;
+        MessageCodec.Write(connection.StartBody(), new WelcomeMessage(MessageCodec.ProtocolVersion, store.Schema, store.ContentType, Capabilities.Supported));
         await connection.SendAsync(MessageType.Welcome, cancellationToken).ConfigureAwait(false);
         return store;
     }
@@ -94,8 +96,8 @@ internal sealed class ServerSession
             }
         }
 
-        var missing = MissingObjects.Compute(store.Objects, fetch.Wants, fetch.Haves);
-        var sent = await ObjectSender.SendAsync(connection, store.Objects, missing, progress: null, cancellationToken).ConfigureAwait(false);
+        var missing = MissingObjects.ComputeWithBases(store.Objects, fetch.Wants, fetch.Haves);
+        var sent = await ObjectSender.SendAsync(connection, store.Objects, missing, Capabilities.Shared(clientCapabilities, Capabilities.Delta), progress: null, cancellationToken).ConfigureAwait(false);
         options.Log?.Invoke($"{connection.Peer}: fetch sent {sent.Objects} objects ({sent.ObjectBytes} bytes)");
     }
 

@@ -115,6 +115,7 @@ internal static class SyncTransport
                 {
                     ServerCertificateContext = options.Identity!.CertificateContext,
                     ClientCertificateRequired = true,
+                    AllowTlsResume = false, // no session tickets: every connection authenticates by certificate
                     EnabledSslProtocols = SslProtocols.Tls13,
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                     RemoteCertificateValidationCallback = (_, certificate, _, _) =>

@@ -1,0 +1,15 @@
+namespace IrminSharp.Sync;
+
+/// <summary>Optional protocol features, announced in hello and welcome; one is used when both sides announce it.</summary>
+internal static class Capabilities
+{
+    /// <summary>Objects may be sent as a delta against an older object the receiver holds.</summary>
+    public const string Delta = "delta";
+
+    /// <summary>What this implementation announces.</summary>
+    public static readonly IReadOnlyList<string> Supported = [Delta];
+
+    /// <summary>Whether both sides announced <paramref name="capability"/>.</summary>
+    public static bool Shared(IReadOnlyList<string> peer, string capability) =>
+        peer.Contains(capability) && Supported.Contains(capability);
+}
