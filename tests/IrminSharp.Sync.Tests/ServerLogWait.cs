@@ -30,6 +30,24 @@ public static class ServerLogWait
         }
     }
 
+    /// <summary>
+    /// How many lines of <paramref name="log"/> contain <paramref name="text"/>, once there are
+    /// <paramref name="expected"/> or <paramref name="limit"/> has passed (then briefly longer, so
+    /// that a line too many shows).
+    /// </summary>
+    public static async Task<int> CountAsync(List<string> log, string text, int expected, TimeSpan limit)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        var deadline = DateTime.UtcNow + limit;
+        while (Count(log, text) < expected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        await Task.Delay(50);
+        return Count(log, text);
+    }
+
     /// <summary>Every line of <paramref name="log"/> so far, for failure messages.</summary>
     public static string All(List<string> log)
     {
@@ -37,6 +55,14 @@ public static class ServerLogWait
         lock (log)
         {
             return string.Join('\n', log);
+        }
+    }
+
+    private static int Count(List<string> log, string text)
+    {
+        lock (log)
+        {
+            return log.Count(line => line.Contains(text, StringComparison.Ordinal));
         }
     }
 }
