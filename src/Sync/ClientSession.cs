@@ -26,21 +26,7 @@ internal sealed class ClientSession : IAsyncDisposable
         {
             MessageCodec.Write(connection.StartBody(), new HelloMessage(MessageCodec.ProtocolVersion, schema, contentType, url.Store, Capabilities.Supported));
             await connection.SendAsync(MessageType.Hello, cancellationToken).ConfigureAwait(false);
-            Frame frame;
-            try
-            {
-                frame = await connection.ReceiveAsync(cancellationToken, MessageType.Welcome).ConfigureAwait(false);
-            }
-            catch (SyncException e) when (e.Kind == SyncErrorKind.Unreachable && !options.InsecureLoopback)
-            {
-                // Under TLS 1.3 a server that refuses the client's certificate does so after the
-                // client's side of the handshake is done: the first read fails.
-                throw new SyncException(
-                    SyncErrorKind.Unauthorized,
-                    $"{url} dropped the connection after the TLS handshake: it does not accept this device's certificate ({options.Identity?.Fingerprint}); add it to the server's --allow list",
-                    e);
-            }
-
+            var frame = await connection.ReceiveAsync(cancellationToken, MessageType.Welcome).ConfigureAwait(false);
             var welcome = MessageCodec.ReadWelcome(frame, connection.Peer);
             if (welcome.Version != MessageCodec.ProtocolVersion)
             {

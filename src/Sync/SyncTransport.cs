@@ -78,7 +78,15 @@ internal static class SyncTransport
                     throw new SyncException(SyncErrorKind.Unauthorized, $"{peer} presented certificate {presented}, not the pinned {pinned}", e);
                 }
 
-                throw new SyncException(SyncErrorKind.Unauthorized, $"TLS handshake with {peer} failed: {e.Message}", e);
+                throw e switch
+                {
+                    // The peer refused (a TLS alert): a certificate problem, not worth retrying.
+                    AuthenticationException => new SyncException(SyncErrorKind.Unauthorized, $"TLS handshake with {peer} failed: {e.Message}", e),
+                    OperationCanceledException => new SyncException(SyncErrorKind.Timeout, $"TLS handshake with {peer} did not finish in {options.ConnectTimeout.TotalSeconds:0.#} s", e),
+
+                    // The connection broke: worth retrying.
+                    _ => new SyncException(SyncErrorKind.Unreachable, $"connection to {peer} lost during the TLS handshake: {e.Message}", e),
+                };
             }
 
             return new SyncConnection(tls, wire, options.Limits, peer);
@@ -118,25 +126,51 @@ internal static class SyncTransport
                     AllowTlsResume = false, // no session tickets: every connection authenticates by certificate
                     EnabledSslProtocols = SslProtocols.Tls13,
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                    // No certificate: the handshake fails. A certificate not on the allow list
+                    // completes it, to be told so in an error message before anything else.
                     RemoteCertificateValidationCallback = (_, certificate, _, _) =>
                     {
                         presented = certificate is null ? null : SyncIdentity.FingerprintOf(certificate);
-                        return presented is not null && allowed.Contains(presented);
+                        return presented is not null;
                     },
                 },
                 timeout.Token).ConfigureAwait(false);
-            return new SyncConnection(tls, wire, options.Limits, endpoint + (presented is null ? "" : " (" + presented[..16] + "…)"));
+            var connection = new SyncConnection(tls, wire, options.Limits, endpoint + " (" + presented![..16] + "…)");
+            if (!allowed.Contains(presented))
+            {
+                options.Log?.Invoke($"refused {endpoint}: certificate {presented} is not on the allow list");
+                await RefuseAsync(connection, $"this server does not allow certificate {presented}; add it with --allow on the server", cancellationToken).ConfigureAwait(false);
+                client.Dispose();
+                return null;
+            }
+
+            return connection;
         }
         catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException or Win32Exception)
         {
             options.Log?.Invoke(presented is null
                 ? $"refused {endpoint}: no client certificate ({e.Message})"
-                : allowed.Contains(presented)
-                    ? $"refused {endpoint}: handshake failed ({e.Message})"
-                    : $"refused {endpoint}: certificate {presented} is not on the allow list");
+                : $"refused {endpoint}: handshake failed ({e.Message})");
             await tls.DisposeAsync().ConfigureAwait(false);
             client.Dispose();
             return null;
+        }
+    }
+
+    private static async Task RefuseAsync(SyncConnection connection, string message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            MessageCodec.Write(connection.StartBody(), new ErrorMessage(SyncErrorKind.Unauthorized, message));
+            await connection.SendAsync(MessageType.Error, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SyncException)
+        {
+            // The client is gone already.
+        }
+        finally
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 }
