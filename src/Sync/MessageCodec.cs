@@ -280,7 +280,7 @@ internal static class MessageCodec
             Expect(reader.End);
             return result;
         }
-        catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException or InvalidRefNameException or OverflowException or InvalidOperationException)
+        catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException or InvalidRefNameException or OverflowException or InvalidOperationException or ArgumentException)
         {
             throw new SyncException(SyncErrorKind.Protocol, $"{peer} sent a malformed {what} message", e);
         }

@@ -120,7 +120,7 @@ public static class RemoteRegistry
                 list.Add(new RemoteConfig(name, url, fingerprint, r.ReadBoolean()));
             }
         }
-        catch (Exception e) when (e is MessagePackSerializationException or ArgumentException or EndOfStreamException)
+        catch (Exception e) when (e is MessagePackSerializationException or ArgumentException or EndOfStreamException or OverflowException or InvalidOperationException)
         {
             throw new CorruptDataException($"remotes object {hash}", 0, e.Message);
         }
