@@ -148,9 +148,11 @@ internal static class SyncTransport
         }
         catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException or Win32Exception)
         {
+            // "presented is null" is also a handshake that never got as far as certificates
+            // (a plain-TCP client, a timeout), so the log says what is known and no more.
             options.Log?.Invoke(presented is null
-                ? $"refused {endpoint}: no client certificate ({e.Message})"
-                : $"refused {endpoint}: handshake failed ({e.Message})");
+                ? $"refused {endpoint}: TLS handshake failed without a client certificate ({e.Message})"
+                : $"refused {endpoint}: TLS handshake failed ({e.Message})");
             await tls.DisposeAsync().ConfigureAwait(false);
             client.Dispose();
             return null;

@@ -105,7 +105,7 @@ public sealed class AuthenticationTests(ITestOutputHelper output)
 
         Assert.Null(anonymous.FirstFrameType);
         Assert.Equal(serverBefore, StoreSnapshot.Of(server));
-        var refusal = await ServerLogWait.ForLineAsync(fx.ServerLog, "no client certificate", LogWait);
+        var refusal = await ServerLogWait.ForLineAsync(fx.ServerLog, "without a client certificate", LogWait);
         Assert.True(refusal is not null, "the server log should say the client had no certificate; it has:\n" + ServerLogWait.All(fx.ServerLog));
 
         // The same raw client with a certificate on the allow list is welcomed: the refusal above
@@ -222,7 +222,7 @@ public sealed class AuthenticationTests(ITestOutputHelper output)
 
         Assert.True(DroppedByServer(anonymous), "openssl should report the connection dropped by the server");
         Assert.DoesNotContain(server.ContentType.Name, anonymous.Output, StringComparison.Ordinal); // no welcome
-        var refusal = await ServerLogWait.ForLineAsync(fx.ServerLog, "no client certificate", LogWait);
+        var refusal = await ServerLogWait.ForLineAsync(fx.ServerLog, "without a client certificate", LogWait);
         Assert.True(refusal is not null, "the server log should say the client had no certificate; it has:\n" + ServerLogWait.All(fx.ServerLog));
 
         // The same command with the client's certificate on the allow list gets a welcome frame,
@@ -283,7 +283,7 @@ public sealed class AuthenticationTests(ITestOutputHelper output)
         Assert.True(
             strangerReused
                 ? await ServerLogWait.CountAsync(fx.ServerLog, strangerRefused, 2, LogWait) == 2
-                : await ServerLogWait.CountAsync(fx.ServerLog, "no client certificate", 1, LogWait) == 1,
+                : await ServerLogWait.CountAsync(fx.ServerLog, "without a client certificate", 1, LogWait) == 1,
             $"the server should refuse the {(strangerReused ? "resumed" : "new")} session; the log has:\n" + ServerLogWait.All(fx.ServerLog));
 
         // The control, with a client on the allow list: when the server resumes sessions, the
@@ -302,7 +302,7 @@ public sealed class AuthenticationTests(ITestOutputHelper output)
         else
         {
             Assert.DoesNotContain(server.ContentType.Name, again.Output, StringComparison.Ordinal);
-            Assert.Equal(2, await ServerLogWait.CountAsync(fx.ServerLog, "no client certificate", 2, LogWait));
+            Assert.Equal(2, await ServerLogWait.CountAsync(fx.ServerLog, "without a client certificate", 2, LogWait));
         }
 
         output.WriteLine(strangerReused ? "the server resumes TLS sessions" : "the server does not resume TLS sessions");
