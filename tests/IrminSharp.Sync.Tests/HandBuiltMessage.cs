@@ -36,13 +36,42 @@ public static class HandBuiltMessage
         w.Write(store);
     });
 
-    /// <summary>[version, schema, contentType].</summary>
+    /// <summary>[version, schema, contentType]: a welcome announcing no capabilities.</summary>
     public static byte[] WelcomeBody(string schema, string contentType, int version = 1) => Write((ref MessagePackWriter w) =>
     {
         w.WriteArrayHeader(3);
         w.Write(version);
         w.Write(schema);
         w.Write(contentType);
+    });
+
+    /// <summary>[version, schema, contentType, [capability...]].</summary>
+    public static byte[] WelcomeBody(string schema, string contentType, IReadOnlyList<string> capabilities) => Write((ref MessagePackWriter w) =>
+    {
+        w.WriteArrayHeader(4);
+        w.Write(1);
+        w.Write(schema);
+        w.Write(contentType);
+        w.WriteArrayHeader(capabilities.Count);
+        foreach (var capability in capabilities)
+        {
+            w.Write(capability);
+        }
+    });
+
+    /// <summary>[version, schema, contentType, store, [capability...]].</summary>
+    public static byte[] HelloBody(string schema, string contentType, IReadOnlyList<string> capabilities) => Write((ref MessagePackWriter w) =>
+    {
+        w.WriteArrayHeader(5);
+        w.Write(1);
+        w.Write(schema);
+        w.Write(contentType);
+        w.Write("default");
+        w.WriteArrayHeader(capabilities.Count);
+        foreach (var capability in capabilities)
+        {
+            w.Write(capability);
+        }
     });
 
     /// <summary>[] (list-refs, end, push).</summary>
@@ -78,6 +107,24 @@ public static class HandBuiltMessage
         foreach (var bytes in objects)
         {
             w.Write(bytes.Span);
+        }
+    });
+
+    /// <summary>[entry...]: each entry bin(object) or, for a delta, [base, prefix, suffix, bin(middle)].</summary>
+    public static byte[] ObjectsBody(IReadOnlyList<WireObjectEntry> entries) => Write((ref MessagePackWriter w) =>
+    {
+        w.WriteArrayHeader(entries.Count);
+        foreach (var entry in entries)
+        {
+            if (entry.Base is { } deltaBase)
+            {
+                w.WriteArrayHeader(4);
+                w.Write(deltaBase.ToArray());
+                w.Write(entry.Prefix);
+                w.Write(entry.Suffix);
+            }
+
+            w.Write(entry.Bytes.Span);
         }
     });
 

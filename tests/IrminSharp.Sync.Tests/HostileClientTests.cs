@@ -64,6 +64,22 @@ public sealed class HostileClientTests : IDisposable
         });
     }
 
+    [Theory]
+    [MemberData(nameof(BadDeltas.Cases), MemberType = typeof(BadDeltas))]
+    public async Task A_pushed_delta_that_does_not_rebuild_its_object_is_refused(string how, string says)
+    {
+        await AgainstServerAsync(async (link, _) =>
+        {
+            await link.SendAsync(HandBuiltMessage.Hello, HandBuiltMessage.HelloBody(Schema, ContentType, ["delta"]));
+            await link.ExpectAsync(HandBuiltMessage.Welcome);
+            await link.SendAsync(HandBuiltMessage.Push, HandBuiltMessage.EmptyBody());
+            var offered = SourceObjects.Take(2).ToList();
+            await OfferAsync(link, offered);
+            await link.SendAsync(HandBuiltMessage.Objects, HandBuiltMessage.ObjectsBody(BadDeltas.Message(how, source.Objects, offered)));
+            await ExpectErrorAsync(link, "protocol", says);
+        });
+    }
+
     [Fact]
     public async Task A_pushed_commit_whose_root_was_never_sent_is_refused()
     {

@@ -56,7 +56,7 @@ public sealed class HostilePeerTests : IDisposable
         });
         using (var client = PackOnFile.Open(path))
         {
-            var result = await peer.Remote().FetchAsync(client.Store);
+            var result = await FetchOrShowScriptFailureAsync(peer, client);
             Assert.Equal(SourceObjects.Count, result.Received.Objects);
             Assert.True(client.Repository.Refs.TryRead("remotes/origin/main", out var main) && main == SourceHead);
             StoreConsistency.AssertRefsComplete(client.Repository.Objects, client.Repository.Refs);
@@ -64,6 +64,62 @@ public sealed class HostilePeerTests : IDisposable
 
         await peer.Finished.WaitAsync(PeerLink.ReadTimeout);
         Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => PackOnFile.AssertUnchanged(idle, path, "an honest fetch"));
+    }
+
+    /// <summary>
+    /// The harness for deltas: a peer announcing them sends the head's root node as an honest delta
+    /// against the previous commit's root (sent earlier in the same message), and is fetched from.
+    /// </summary>
+    [Fact]
+    public async Task An_honest_delta_is_accepted()
+    {
+        var path = SeedClientPack();
+        var objects = SourceObjects;
+        var head = source.GetCommit(SourceHead);
+        var newRoot = head.Root;
+        var oldRoot = source.GetCommit(head.Parents[0]).Root;
+        await using var peer = new ScriptedPeer(async link =>
+        {
+            await GreetAsync(link, Advertised, deltas: true);
+            var need = await OfferAsync(link, objects);
+            var entries = new List<WireObjectEntry>();
+            for (var i = 0; i < objects.Count; i++)
+            {
+                if ((need[i >> 3] & (1 << (i & 7))) != 0)
+                {
+                    var bytes = source.Objects.ReadRaw(objects[i]);
+                    entries.Add(objects[i] == newRoot ? WireObjectEntry.HonestDelta(oldRoot, source.Objects.ReadRaw(oldRoot).Span, bytes) : WireObjectEntry.Whole(bytes));
+                }
+            }
+
+            var delta = Assert.Single(entries, e => e.Base is not null);
+            Assert.True(delta.Prefix + delta.Suffix > 0, "the two roots share no bytes: the delta would prove nothing");
+            await link.SendAsync(HandBuiltMessage.Objects, HandBuiltMessage.ObjectsBody(entries));
+            await link.SendAsync(HandBuiltMessage.End, HandBuiltMessage.EmptyBody());
+        });
+        using (var client = PackOnFile.Open(path))
+        {
+            await FetchOrShowScriptFailureAsync(peer, client);
+            Assert.True(client.Repository.Refs.TryRead("remotes/origin/main", out var main) && main == SourceHead);
+            Assert.Equal(source.Objects.ReadRaw(newRoot).ToArray(), client.Repository.Objects.ReadRaw(newRoot).ToArray());
+        }
+
+        await peer.Finished.WaitAsync(PeerLink.ReadTimeout);
+    }
+
+    [Theory]
+    [MemberData(nameof(BadDeltas.Cases), MemberType = typeof(BadDeltas))]
+    public async Task A_delta_that_does_not_rebuild_its_object_is_refused(string how, string says)
+    {
+        var e = await FetchFromAsync(async link =>
+        {
+            await GreetAsync(link, Advertised, deltas: true);
+            var offered = SourceObjects.Take(2).ToList();
+            await OfferAsync(link, offered);
+            await link.SendAsync(HandBuiltMessage.Objects, HandBuiltMessage.ObjectsBody(BadDeltas.Message(how, source.Objects, offered)));
+        });
+
+        AssertFailure(e, SyncErrorKind.Protocol, says);
     }
 
     [Theory]
@@ -309,16 +365,30 @@ public sealed class HostilePeerTests : IDisposable
         AssertFailure(e, SyncErrorKind.Protocol, "is the top of a tree deeper than 8 levels");
     }
 
+    /// <summary>Fetches from <paramref name="peer"/>; when the fetch fails because the script did, raises the script's failure.</summary>
+    private static async Task<FetchResult> FetchOrShowScriptFailureAsync(ScriptedPeer peer, PackOnFile client)
+    {
+        try
+        {
+            return await peer.Remote().FetchAsync(client.Store);
+        }
+        catch (SyncException)
+        {
+            await peer.Finished.WaitAsync(PeerLink.ReadTimeout);
+            throw;
+        }
+    }
+
     private static void AssertFailure(SyncException e, SyncErrorKind kind, string says)
     {
         Assert.True(e.Kind == kind && e.Message.Contains(says, StringComparison.Ordinal), $"expected {kind} saying \"{says}\", got {e.Kind}: {e.Message}");
     }
 
-    /// <summary>Answers hello and list-refs as a real server would, then reads the fetch request.</summary>
-    private static async Task GreetAsync(PeerLink link, IReadOnlyList<KeyValuePair<string, Hash>> refs)
+    /// <summary>Answers hello and list-refs as a real server would (announcing deltas or no capability), then reads the fetch request.</summary>
+    private static async Task GreetAsync(PeerLink link, IReadOnlyList<KeyValuePair<string, Hash>> refs, bool deltas = false)
     {
         await link.ExpectAsync(HandBuiltMessage.Hello);
-        await link.SendAsync(HandBuiltMessage.Welcome, HandBuiltMessage.WelcomeBody(Schema, ContentType));
+        await link.SendAsync(HandBuiltMessage.Welcome, deltas ? HandBuiltMessage.WelcomeBody(Schema, ContentType, ["delta"]) : HandBuiltMessage.WelcomeBody(Schema, ContentType));
         await link.ExpectAsync(HandBuiltMessage.ListRefs);
         await link.SendAsync(HandBuiltMessage.Refs, HandBuiltMessage.RefsBody(refs));
         await link.ExpectAsync(HandBuiltMessage.Fetch);
