@@ -80,7 +80,7 @@ internal static class MessageCodec
         w.Flush();
     }
 
-    public static void ReadEmpty(Frame frame, string peer) => Read(frame, peer, "message", (ref MessagePackReader r) =>
+    public static void ReadEmpty(Frame frame, string peer) => Read(frame, peer, ((MessageType)frame.Type).ToString().ToLowerInvariant(), (ref MessagePackReader r) =>
     {
         Expect(r.ReadArrayHeader() == 0);
         return 0;

@@ -10,7 +10,7 @@ namespace IrminSharp.Sync;
 internal static class ObjectReceiver
 {
     public static async Task<TransferProgress> ReceiveAsync(
-        SyncConnection connection, ObjectDatabase db, NodeDepths depths, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+        SyncConnection connection, ObjectDatabase db, NodeDepths depths, bool deltas, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
         var hashSize = db.Schema.HashSize;
         var verifier = new ObjectVerifier(db, connection.Limits, depths, connection.Peer);
@@ -54,6 +54,11 @@ internal static class ObjectReceiver
 
                     foreach (var entry in arrived)
                     {
+                        if (entry.Base is not null && !deltas)
+                        {
+                            throw new SyncException(SyncErrorKind.Protocol, $"{connection.Peer} sent a delta, and the delta capability was not agreed");
+                        }
+
                         var bytes = entry.Base is { } deltaBase ? verifier.Rebuild(needed[next], deltaBase, entry) : entry.Bytes;
                         verifier.Check(needed[next++], bytes);
                         objectBytes += bytes.Length;

@@ -62,7 +62,7 @@ public sealed class Remote
         {
             MessageCodec.Write(session.Connection.StartBody(), new FetchMessage(wants, LocalCommits(local)));
             await session.Connection.SendAsync(MessageType.Fetch, cancellationToken).ConfigureAwait(false);
-            received = await ObjectReceiver.ReceiveAsync(session.Connection, local.Objects, local.Depths, progress, cancellationToken).ConfigureAwait(false);
+            received = await ObjectReceiver.ReceiveAsync(session.Connection, local.Objects, local.Depths, Capabilities.Shared(session.Welcome.Capabilities, Capabilities.Delta), progress, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var (name, hash) in remoteRefs)

@@ -103,7 +103,7 @@ internal sealed class ServerSession
 
     private async Task ServePushAsync(SyncStore store, CancellationToken cancellationToken)
     {
-        var received = await ObjectReceiver.ReceiveAsync(connection, store.Objects, store.Depths, progress: null, cancellationToken).ConfigureAwait(false);
+        var received = await ObjectReceiver.ReceiveAsync(connection, store.Objects, store.Depths, Capabilities.Shared(clientCapabilities, Capabilities.Delta), progress: null, cancellationToken).ConfigureAwait(false);
         var update = MessageCodec.ReadRefUpdate(
             await connection.ReceiveAsync(cancellationToken, MessageType.RefUpdate).ConfigureAwait(false), connection.Peer, store.Objects.Schema.HashSize);
         RefUpdater.Apply(store, update);

@@ -122,6 +122,21 @@ public sealed class HostilePeerTests : IDisposable
         AssertFailure(e, SyncErrorKind.Protocol, says);
     }
 
+    [Fact]
+    public async Task A_delta_from_a_peer_that_did_not_announce_deltas_is_refused()
+    {
+        var e = await FetchFromAsync(async link =>
+        {
+            await GreetAsync(link, Advertised, deltas: false);
+            var offered = SourceObjects.Take(2).ToList();
+            await OfferAsync(link, offered);
+            var first = source.Objects.ReadRaw(offered[0]);
+            await link.SendAsync(HandBuiltMessage.Objects, HandBuiltMessage.ObjectsBody([WireObjectEntry.Whole(first), new WireObjectEntry(source.Objects.ReadRaw(offered[1]), offered[0], 0, 0)]));
+        });
+
+        AssertFailure(e, SyncErrorKind.Protocol, "the delta capability was not agreed");
+    }
+
     [Theory]
     [InlineData("swapped")]
     [InlineData("one byte flipped")]
@@ -284,8 +299,7 @@ public sealed class HostilePeerTests : IDisposable
             }
         });
 
-        // An empty message (end) is read as "message", so its error says "a malformed message message".
-        AssertFailure(e, SyncErrorKind.Protocol, which == "end" ? "sent a malformed message" : $"sent a malformed {which} message");
+        AssertFailure(e, SyncErrorKind.Protocol, $"sent a malformed {which} message");
     }
 
     [Theory]
