@@ -98,6 +98,13 @@ public sealed class SyncServer : IAsyncDisposable
                 continue;
             }
 
+            if (sessions.Count >= options.MaxConnections)
+            {
+                options.Log?.Invoke($"refused {client.Client.RemoteEndPoint}: already serving {options.MaxConnections} connections");
+                client.Dispose();
+                continue;
+            }
+
             var session = Task.Run(() => ServeAsync(client, cancellationToken), CancellationToken.None);
             sessions.TryAdd(session, 0);
             _ = session.ContinueWith(t => sessions.TryRemove(t, out _), TaskScheduler.Default);

@@ -15,6 +15,9 @@ public sealed record SyncServerOptions
     /// <summary>What is accepted from a client.</summary>
     public SyncLimits Limits { get; init; } = SyncLimits.Default;
 
+    /// <summary>The most connections served at once; a connection beyond is closed at once.</summary>
+    public int MaxConnections { get; init; } = 256;
+
     /// <summary>Where the server reports connections and refusals, a line each; null for silence.</summary>
     public Action<string>? Log { get; init; }
 }
