@@ -9,7 +9,7 @@ internal sealed class HarnessOptions
         usage: IrminSharp.Compare <scenario> [--entries N] [--commits C] [--peer libgit2|none] [--seed S]
                                   [--backend memory|pack] [--durable] [--dir D] [--irmin PATH]
                IrminSharp.Compare sync [--layout flat|sharded] [--k K[,K...]] [--entries N] [--peer git|none]
-                                  [--seed S] [--backend memory|pack] [--durable] [--dir D]
+                                  [--seed S] [--backend memory|pack] [--durable] [--dir D] [--plain]
                IrminSharp.Compare --help
 
         Runs one workload on IrminSharp and on LibGit2Sharp (a bare repository) in one process.
@@ -56,6 +56,8 @@ internal sealed class HarnessOptions
                           git command line (`--peer git`, the same as the default)
           --layout L      sync only: flat or sharded (default both)
           --k K           sync only: commits per timed push, one or a comma-separated list (default 1,10,100)
+          --plain         sync only: IrminSharp pushes over plain TCP on loopback (--insecure-loopback),
+                          like git:// does, instead of TLS 1.3
           --seed S        seed of the random choice of entries (default 42)
           --backend B     memory (default) or pack, for wide-commit, sharded-commit, merge and sync (the
                           pushing store; the sync server's replica is in memory); open and read always
@@ -94,6 +96,9 @@ internal sealed class HarnessOptions
 
     /// <summary>With the pack backend: wait for an fsync at every ref update.</summary>
     public bool Durable { get; init; }
+
+    /// <summary>Sync only: IrminSharp pushes over plain TCP on loopback instead of TLS.</summary>
+    public bool SyncPlainTcp { get; init; }
 
     /// <summary>Where the pack files, the peer's repository on disk and cached stores go.</summary>
     public string DataDirectory { get; init; } = DefaultDirectory;
@@ -147,6 +152,7 @@ internal sealed class HarnessOptions
         string? irmin = null;
         IReadOnlyList<string>? layouts = null;
         IReadOnlyList<int>? syncCommits = null;
+        var plain = false;
         for (var i = 1; i < args.Count; i++)
         {
             var option = args[i];
@@ -194,6 +200,9 @@ internal sealed class HarnessOptions
                 case "--durable":
                     durable = true;
                     break;
+                case "--plain":
+                    plain = true;
+                    break;
                 case "--dir":
                     directory = Path.GetFullPath(Next());
                     break;
@@ -205,9 +214,9 @@ internal sealed class HarnessOptions
             }
         }
 
-        if ((layouts is not null || syncCommits is not null) && scenario != "sync")
+        if ((layouts is not null || syncCommits is not null || plain) && scenario != "sync")
         {
-            throw new ArgumentException("--layout and --k are for the sync scenario");
+            throw new ArgumentException("--layout, --k and --plain are for the sync scenario");
         }
 
         if (durable && backend != StoreBackend.Pack)
@@ -235,6 +244,7 @@ internal sealed class HarnessOptions
             IrminBinary = irmin,
             SyncLayouts = layouts ?? DefaultSyncLayouts,
             SyncCommits = syncCommits ?? DefaultSyncCommits,
+            SyncPlainTcp = plain,
         };
     }
 

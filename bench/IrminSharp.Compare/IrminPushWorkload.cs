@@ -38,9 +38,10 @@ internal sealed class IrminPushWorkload : IPushWorkload
 
     /// <summary>
     /// Starts a server for a new in-memory replica that accepts only <paramref name="clientIdentity"/>,
-    /// and a remote on <paramref name="device"/> (not owned) that accepts only <paramref name="serverIdentity"/>.
+    /// and a remote on <paramref name="device"/> (not owned) that accepts only <paramref name="serverIdentity"/>;
+    /// with <paramref name="plainTcp"/>, plain TCP on loopback without either.
     /// </summary>
-    public static IrminPushWorkload Start(IrminWorkload device, SyncIdentity serverIdentity, SyncIdentity clientIdentity)
+    public static IrminPushWorkload Start(IrminWorkload device, SyncIdentity serverIdentity, SyncIdentity clientIdentity, bool plainTcp)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(serverIdentity);
@@ -48,12 +49,12 @@ internal sealed class IrminPushWorkload : IPushWorkload
         var replica = MemoryRepository.Create(StringContents.Instance);
         var server = new SyncServer(
             new Dictionary<string, SyncStore> { [StoreName] = SyncStore.Of(replica) },
-            new SyncServerOptions { Identity = serverIdentity, AllowedClients = [clientIdentity.Fingerprint] });
+            new SyncServerOptions { Identity = serverIdentity, AllowedClients = [clientIdentity.Fingerprint], InsecureLoopback = plainTcp });
         var endPoint = server.Start(new IPEndPoint(IPAddress.Loopback, 0));
         var remote = new Remote(
             "origin",
             new RemoteUrl(IPAddress.Loopback.ToString(), endPoint.Port, StoreName),
-            new RemoteOptions { Identity = clientIdentity, ServerFingerprint = serverIdentity.Fingerprint });
+            new RemoteOptions { Identity = clientIdentity, ServerFingerprint = serverIdentity.Fingerprint, InsecureLoopback = plainTcp });
         return new IrminPushWorkload(device, replica, server, remote);
     }
 

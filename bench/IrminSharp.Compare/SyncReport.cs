@@ -37,7 +37,7 @@ internal sealed record SyncReport(int Entries, int TimedRounds, IReadOnlyList<Sy
             var peerBytes = row.Peer is null ? "none" : row.Peer.MedianWireBytes.ToString(Invariant);
             output.WriteLine(string.Create(
                 Invariant,
-                $"RESULT scenario={scenario} layout={row.Layout} k={row.Commits} irmin_ms={irminMs:F2} peer_ms={peerMs} ratio={ratio} irmin_bytes={row.Irmin.MedianWireBytes} peer_bytes={peerBytes}"));
+                $"RESULT scenario={scenario} layout={row.Layout} k={row.Commits} irmin_ms={irminMs:F2} peer_ms={peerMs} ratio={ratio} irmin_bytes={row.Irmin.MedianWireBytes} peer_bytes={peerBytes} irmin_transport={(options.SyncPlainTcp ? "tcp" : "tls")}"));
         }
     }
 

@@ -53,7 +53,7 @@ internal sealed class SyncScenario : IScenario
 
             // The last IrminSharp store of the setup is the one the other scenarios put in their RESULT line.
             using var device = stores.OpenIrmin(stores.IrminRuns - 1);
-            await using var irmin = IrminPushWorkload.Start(device, serverIdentity, clientIdentity);
+            await using var irmin = IrminPushWorkload.Start(device, serverIdentity, clientIdentity, options.SyncPlainTcp);
             var irminRows = await MeasureAsync(irmin, layout, plan, options.SyncCommits);
 
             List<PushMeasurement>? peerRows = null;
