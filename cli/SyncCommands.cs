@@ -227,6 +227,7 @@ internal static class SyncCommands
 
             var location = StoreLocation.From(target is null ? null : Path.Combine(target, ".irmin"), device);
             var remote = new Remote(config.Name, config.Url, SyncOptions.For(config, SyncOptions.IdentityPath(result, identity)));
+            using var remoteIdentity = remote.Options.Identity;
             var clock = Stopwatch.StartNew();
             var info = await remote.DescribeAsync(cancellationToken).ConfigureAwait(false);
             if (info.Schema != NativeSchema.Instance.Name)
@@ -270,6 +271,7 @@ internal static class SyncCommands
         {
             using var session = GlobalOptions.Open(result, readOnly: false);
             var remote = Open(session, result.GetValue(remoteName)!, result, identity);
+            using var remoteIdentity = remote.Options.Identity;
             var clock = Stopwatch.StartNew();
             var fetched = await TransferDisplay.RunAsync("fetching", p => remote.FetchAsync(session.View.Sync, p, cancellationToken)).ConfigureAwait(false);
             Report(result, "fetched", remote.Url, fetched, clock);
@@ -288,6 +290,7 @@ internal static class SyncCommands
         {
             using var session = GlobalOptions.Open(result, readOnly: false);
             var remote = Open(session, result.GetValue(remoteName)!, result, identity);
+            using var remoteIdentity = remote.Options.Identity;
             var branch = GlobalOptions.BranchName(result);
             var clock = Stopwatch.StartNew();
             var info = GlobalOptions.Info(result.GetValue(author), $"merge {remote.Name}/{branch} into {branch}");
@@ -324,6 +327,7 @@ internal static class SyncCommands
         {
             using var session = GlobalOptions.Open(result, readOnly: false);
             var remote = Open(session, result.GetValue(remoteName)!, result, identity);
+            using var remoteIdentity = remote.Options.Identity;
             var branch = GlobalOptions.BranchName(result);
             var clock = Stopwatch.StartNew();
             var pushed = await TransferDisplay.RunAsync("pushing", p => remote.PushAsync(session.View.Sync, branch, result.GetValue(force), p, cancellationToken)).ConfigureAwait(false);

@@ -32,7 +32,7 @@ public static class MissingObjects
             // Diff against a parent the peer has, or one sent just before; else against nothing.
             var baseRoot = commit.Parents.Where(p => peerHas.Contains(p) || sent.Contains(p))
                 .Select(p => (Hash?)db.ReadCommit(p).Root).FirstOrDefault();
-            Node(db, commit.Root, baseRoot, sent, output);
+            Node(db, commit.Root, baseRoot, 0, sent, output);
             Emit(commit.Hash, null, sent, output);
         }
 
@@ -123,8 +123,13 @@ public static class MissingObjects
         }
     }
 
-    /// <summary>Sends node <paramref name="hash"/> and what it reaches that <paramref name="baseHash"/> does not.</summary>
-    private static void Node(ObjectDatabase db, Hash hash, Hash? baseHash, HashSet<Hash> sent, List<MissingObject> output)
+    /// <summary>
+    /// Sends node <paramref name="hash"/> (at trie level <paramref name="level"/>; 0 is a
+    /// directory's top) and what it reaches that <paramref name="baseHash"/>, the node at the same
+    /// place in the older tree, does not. The two may differ in shape (flat or a hash trie):
+    /// entries are then matched by name.
+    /// </summary>
+    private static void Node(ObjectDatabase db, Hash hash, Hash? baseHash, int level, HashSet<Hash> sent, List<MissingObject> output)
     {
         if (hash == baseHash || sent.Contains(hash))
         {
@@ -139,8 +144,11 @@ public static class MissingObjects
             {
                 if (node.TryGetChild(bucket, out var child))
                 {
-                    Hash? oldChild = old is { IsInner: true } && old.TryGetChild(bucket, out var oc) ? oc : null;
-                    Node(db, child, oldChild, sent, output);
+                    // An inner base splits the same way; a flat base holds the entries of every bucket.
+                    Hash? oldChild = old is null ? null
+                        : old.IsInner ? (old.TryGetChild(bucket, out var oc) ? oc : null)
+                        : baseHash;
+                    Node(db, child, oldChild, level + 1, sent, output);
                 }
             }
         }
@@ -149,7 +157,9 @@ public static class MissingObjects
             foreach (var entry in node.Entries)
             {
                 NodeEntry oldEntry = default;
-                var hasOld = old is { IsInner: false } && old.TryFindFlat(entry.Step, out oldEntry);
+                var hasOld = old is not null && (old.IsInner
+                    ? NodeTrie.TryFind(db, baseHash!.Value, entry.Step, level, out oldEntry)
+                    : old.TryFindFlat(entry.Step, out oldEntry));
                 if (hasOld && oldEntry.Hash == entry.Hash)
                 {
                     continue;
@@ -157,7 +167,7 @@ public static class MissingObjects
 
                 if (entry.Kind == EntryKind.Node)
                 {
-                    Node(db, entry.Hash, hasOld && oldEntry.Kind == EntryKind.Node ? oldEntry.Hash : null, sent, output);
+                    Node(db, entry.Hash, hasOld && oldEntry.Kind == EntryKind.Node ? oldEntry.Hash : null, 0, sent, output);
                 }
                 else
                 {

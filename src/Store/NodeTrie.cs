@@ -16,7 +16,10 @@ namespace IrminSharp.Store;
 internal static class NodeTrie
 {
     /// <summary>Finds an entry in the directory stored at <paramref name="node"/>.</summary>
-    public static bool TryFind(ObjectDatabase db, Hash node, string step, out NodeEntry entry)
+    public static bool TryFind(ObjectDatabase db, Hash node, string step, out NodeEntry entry) => TryFind(db, node, step, 0, out entry);
+
+    /// <summary>Finds an entry under <paramref name="node"/>, a trie node at level <paramref name="level"/> (0: a directory's top).</summary>
+    public static bool TryFind(ObjectDatabase db, Hash node, string step, int level, out NodeEntry entry)
     {
         var obj = db.ReadNode(node);
         if (!obj.IsInner)
@@ -25,10 +28,10 @@ internal static class NodeTrie
         }
 
         var stepHash = db.Schema.HashStep(step);
-        var depth = 0;
+        var depth = level;
         while (obj.IsInner)
         {
-            if (!obj.TryGetChild(stepHash.GetFiveBitDigit(depth), out var child))
+            if (!obj.TryGetChild(Digit(stepHash, depth, node), out var child))
             {
                 entry = default;
                 return false;
@@ -48,8 +51,12 @@ internal static class NodeTrie
     /// Entries in the directory's canonical order (sorted by step for flat directories, by trie
     /// bucket then step for large ones), skipping <paramref name="offset"/> in O(log n) reads.
     /// </summary>
-    public static IEnumerable<NodeEntry> List(ObjectDatabase db, Hash node, long offset = 0, long count = long.MaxValue)
+    public static IEnumerable<NodeEntry> List(ObjectDatabase db, Hash node, long offset = 0, long count = long.MaxValue) =>
+        List(db, node, offset, count, new HashSet<Hash>());
+
+    private static IEnumerable<NodeEntry> List(ObjectDatabase db, Hash node, long offset, long count, HashSet<Hash> visited)
     {
+        Visit(visited, node);
         if (count <= 0)
         {
             yield break;
@@ -80,7 +87,7 @@ internal static class NodeTrie
                 continue;
             }
 
-            foreach (var entry in List(db, child, offset, count))
+            foreach (var entry in List(db, child, offset, count, visited))
             {
                 yield return entry;
                 count--;
@@ -183,15 +190,12 @@ internal static class NodeTrie
     private static ImmutableArray<NodeEntry> Collect(ObjectDatabase db, NodeObject inner)
     {
         var all = new List<NodeEntry>((int)Math.Min(inner.Count, 1 << 20));
-        CollectInto(db, inner, all);
+        CollectInto(new Writer(db, persist: true), inner, all, []);
         all.Sort(static (a, b) => string.CompareOrdinal(a.Step, b.Step));
         return [.. all];
     }
 
-    private static void CollectInto(ObjectDatabase db, NodeObject node, List<NodeEntry> output) =>
-        CollectInto(new Writer(db, persist: true), node, output);
-
-    private static void CollectInto(Writer writer, NodeObject node, List<NodeEntry> output)
+    private static void CollectInto(Writer writer, NodeObject node, List<NodeEntry> output, HashSet<Hash> visited)
     {
         if (!node.IsInner)
         {
@@ -201,9 +205,28 @@ internal static class NodeTrie
 
         foreach (var child in node.Children)
         {
-            CollectInto(writer, writer.Read(child), output);
+            Visit(visited, child);
+            CollectInto(writer, writer.Read(child), output, visited);
         }
     }
+
+    /// <summary>
+    /// A canonical trie holds each node once (two buckets never hold the same entries), so a node
+    /// met twice in one walk is damage, or a peer's attempt to make a walk multiply.
+    /// </summary>
+    private static void Visit(HashSet<Hash> visited, Hash node)
+    {
+        if (!visited.Add(node))
+        {
+            throw new CorruptDataException($"node {node}", 0, "a hash trie names this node twice");
+        }
+    }
+
+    /// <summary>The step hash's digit for trie level <paramref name="depth"/>; a trie deeper than the hash has digits is damage.</summary>
+    private static int Digit(Hash stepHash, int depth, Hash where) =>
+        (depth + 1) * 5 <= stepHash.Length * 8
+            ? stepHash.GetFiveBitDigit(depth)
+            : throw new CorruptDataException($"node {where}", 0, $"a hash trie deeper than {stepHash.Length * 8 / 5} levels");
 
     private static (Hash? Hash, long Count) UpdateAt(Writer writer, Hash? node, int depth, Span<Routed> changes)
     {
@@ -215,6 +238,7 @@ internal static class NodeTrie
         }
 
         // Route each change to its bucket, then update only the buckets that change.
+        _ = Digit(changes[0].StepHash, depth, node!.Value); // a trie too deep for its hashes is damage
         SortByDigit(changes, depth);
         var children = new Hash?[32];
         for (var bucket = 0; bucket < 32; bucket++)
@@ -249,7 +273,7 @@ internal static class NodeTrie
             {
                 if (child is { } ch)
                 {
-                    CollectInto(writer, writer.Read(ch), gathered);
+                    CollectInto(writer, writer.Read(ch), gathered, []);
                 }
             }
 

@@ -12,6 +12,7 @@ internal sealed class NodeDepths
 {
     private const int Capacity = 1 << 20;
     private readonly ConcurrentDictionary<Hash, int> known = new();
+    private readonly ConcurrentDictionary<Hash, int> trieHeights = new();
 
     /// <summary>Remembers a node's depth.</summary>
     public void Add(Hash node, int depth)
@@ -65,5 +66,51 @@ internal sealed class NodeDepths
         }
 
         return depth;
+    }
+
+    /// <summary>Remembers how many hash-trie levels an inner node tops.</summary>
+    public void AddTrieHeight(Hash inner, int height)
+    {
+        if (trieHeights.Count >= Capacity)
+        {
+            trieHeights.Clear();
+        }
+
+        trieHeights[inner] = height;
+    }
+
+    /// <summary>
+    /// How many hash-trie levels a stored inner node tops (1: its children are leaves); above
+    /// <paramref name="limit"/>, some value above it. Reads only the inner nodes below it.
+    /// </summary>
+    public int TrieHeightOf(ObjectDatabase db, Hash inner, int limit) => TrieHeightOf(db, inner, limit, 1);
+
+    private int TrieHeightOf(ObjectDatabase db, Hash inner, int limit, int level)
+    {
+        if (trieHeights.TryGetValue(inner, out var height))
+        {
+            return height;
+        }
+
+        if (level > limit)
+        {
+            return limit + 1;
+        }
+
+        height = 1;
+        foreach (var child in db.ReadNode(inner).Children)
+        {
+            if (db.Store.TryRead(child, out var raw) && !raw.IsEmpty && db.Schema.KindOf(raw.Span, child) == ObjectKind.Inode)
+            {
+                height = Math.Max(height, 1 + TrieHeightOf(db, child, limit, level + 1));
+            }
+        }
+
+        if (height <= limit)
+        {
+            AddTrieHeight(inner, height);
+        }
+
+        return height;
     }
 }

@@ -15,6 +15,7 @@ internal static class ObjectReceiver
         var hashSize = db.Schema.HashSize;
         var verifier = new ObjectVerifier(db, connection.Limits, depths, connection.Peer);
         long objects = 0, objectBytes = 0;
+        var offered = new HashSet<Hash>();
         try
         {
             while (true)
@@ -27,12 +28,26 @@ internal static class ObjectReceiver
                 }
 
                 var offer = MessageCodec.ReadOffer(frame, connection.Peer, hashSize, connection.Limits.MaxOfferHashes);
+                if (offer.Count == 0)
+                {
+                    throw new SyncException(SyncErrorKind.Protocol, $"{connection.Peer} sent an empty offer");
+                }
+
+                // Each hash is offered once a transfer, so a transfer ends within the store's size
+                // plus the objects really sent.
+                foreach (var hash in offer)
+                {
+                    if (!offered.Add(hash))
+                    {
+                        throw new SyncException(SyncErrorKind.Protocol, $"{connection.Peer} offered {hash} twice");
+                    }
+                }
+
                 var bitmap = new byte[(offer.Count + 7) / 8];
                 var needed = new List<Hash>();
-                var asked = new HashSet<Hash>();
                 for (var i = 0; i < offer.Count; i++)
                 {
-                    if (!db.Contains(offer[i]) && asked.Add(offer[i]))
+                    if (!db.Contains(offer[i]))
                     {
                         bitmap[i >> 3] |= (byte)(1 << (i & 7));
                         needed.Add(offer[i]);

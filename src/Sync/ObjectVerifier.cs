@@ -15,6 +15,7 @@ internal sealed class ObjectVerifier
     private readonly NodeDepths depths;
     private readonly string peer;
     private readonly Dictionary<Hash, ReadOnlyMemory<byte>> staged = [];
+    private readonly int maxTrieLevels;
 
     public ObjectVerifier(ObjectDatabase db, SyncLimits limits, NodeDepths depths, string peer)
     {
@@ -22,6 +23,7 @@ internal sealed class ObjectVerifier
         this.limits = limits;
         this.depths = depths;
         this.peer = peer;
+        maxTrieLevels = db.Schema.HashSize * 8 / 5; // one five-bit digit of the step hash per level
     }
 
     /// <summary>Objects checked and not yet stored, in arrival order.</summary>
@@ -94,24 +96,55 @@ internal sealed class ObjectVerifier
 
     private void CheckNode(Hash hash, NodeObject node)
     {
+        var schema = db.Schema;
         var depth = 1;
         if (node.IsInner)
         {
+            // The shape NodeTrie builds: more entries than a leaf holds, each child once, and
+            // fewer trie levels than a hash has five-bit digits.
+            if (!schema.UsesHashTrie || node.Count <= schema.MaxLeafEntries)
+            {
+                throw Refuse($"inner node {hash} holds {node.Count} entries; a directory that small is a flat node");
+            }
+
             long count = 0;
+            var trieHeight = 1;
+            var seen = new HashSet<Hash>();
             foreach (var child in node.Children)
             {
+                if (!seen.Add(child))
+                {
+                    throw Refuse($"inner node {hash} names {child} in two buckets");
+                }
+
                 var childNode = ReadNode(hash, child);
                 count += childNode.Count;
                 depth = Math.Max(depth, 1 + Depth(child));
+                if (childNode.IsInner)
+                {
+                    trieHeight = Math.Max(trieHeight, 1 + depths.TrieHeightOf(db, child, maxTrieLevels));
+                }
             }
 
             if (count != node.Count)
             {
                 throw Refuse($"inner node {hash} claims {node.Count} entries, its children hold {count}");
             }
+
+            if (trieHeight > maxTrieLevels)
+            {
+                throw Refuse($"inner node {hash} tops a hash trie of more than {maxTrieLevels} levels");
+            }
+
+            depths.AddTrieHeight(hash, trieHeight);
         }
         else
         {
+            if (schema.UsesHashTrie && node.Entries.Length > Math.Max(schema.MaxFlatEntries, schema.MaxLeafEntries))
+            {
+                throw Refuse($"flat node {hash} holds {node.Entries.Length} entries; a directory that large is a hash trie");
+            }
+
             foreach (var entry in node.Entries)
             {
                 if (entry.Kind == EntryKind.Node)
@@ -121,7 +154,11 @@ internal sealed class ObjectVerifier
                 }
                 else
                 {
-                    Require(hash, entry.Hash);
+                    var contents = ReadRaw(hash, entry.Hash);
+                    if (schema.KindOf(contents.Span, entry.Hash) != ObjectKind.Contents)
+                    {
+                        throw Refuse($"node {hash} names {entry.Hash} as contents, and it is not contents");
+                    }
                 }
             }
         }
@@ -186,14 +223,6 @@ internal sealed class ObjectVerifier
         }
 
         return bytes;
-    }
-
-    private void Require(Hash parent, Hash child)
-    {
-        if (!staged.ContainsKey(child) && !db.Contains(child))
-        {
-            throw Refuse($"object {parent} names {child}, which was neither sent before it nor stored");
-        }
     }
 
     private SyncException Refuse(string why) => new(SyncErrorKind.Protocol, $"{peer} sent a bad object: {why}");

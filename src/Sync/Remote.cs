@@ -8,6 +8,8 @@ namespace IrminSharp.Sync;
 /// </summary>
 public sealed class Remote
 {
+    private const int MaxHashesPerFetch = 65_536;
+
     /// <summary>A remote named <paramref name="name"/> at <paramref name="url"/>.</summary>
     public Remote(string name, RemoteUrl url, RemoteOptions options)
     {
@@ -56,13 +58,26 @@ public sealed class Remote
         var session = await ClientSession.OpenAsync(Url, Options, local.Schema, local.ContentType, cancellationToken).ConfigureAwait(false);
         await using var scope = session.ConfigureAwait(false);
         var remoteRefs = await session.ListRefsAsync(local.Objects.Schema.HashSize, cancellationToken).ConfigureAwait(false);
+        foreach (var (name, _) in remoteRefs)
+        {
+            if (!name.StartsWith("heads/", StringComparison.Ordinal) && !name.StartsWith("tags/", StringComparison.Ordinal))
+            {
+                throw new SyncException(SyncErrorKind.Protocol, $"{Url} advertised {name}; a server shares only branches (heads/) and tags (tags/)");
+            }
+        }
+
         var wants = remoteRefs.Select(r => r.Value).Where(h => !local.Objects.Contains(h)).Distinct().ToList();
         var received = new TransferProgress(0, 0, session.Connection.BytesReceived);
-        if (wants.Count > 0)
+        var haves = LocalCommits(local);
+        var deltas = Capabilities.Shared(session.Welcome.Capabilities, Capabilities.Delta);
+        for (var start = 0; start < wants.Count; start += MaxHashesPerFetch)
         {
-            MessageCodec.Write(session.Connection.StartBody(), new FetchMessage(wants, LocalCommits(local)));
+            // At most 65,536 wants a request (docs/protocol/sync.md); more go in further requests.
+            var some = wants.GetRange(start, Math.Min(MaxHashesPerFetch, wants.Count - start));
+            MessageCodec.Write(session.Connection.StartBody(), new FetchMessage(some, haves));
             await session.Connection.SendAsync(MessageType.Fetch, cancellationToken).ConfigureAwait(false);
-            received = await ObjectReceiver.ReceiveAsync(session.Connection, local.Objects, local.Depths, Capabilities.Shared(session.Welcome.Capabilities, Capabilities.Delta), progress, cancellationToken).ConfigureAwait(false);
+            var part = await ObjectReceiver.ReceiveAsync(session.Connection, local.Objects, local.Depths, deltas, progress, cancellationToken).ConfigureAwait(false);
+            received = new TransferProgress(received.Objects + part.Objects, received.ObjectBytes + part.ObjectBytes, part.WireBytes);
         }
 
         foreach (var (name, hash) in remoteRefs)
@@ -155,9 +170,23 @@ public sealed class Remote
         return new PushResult(branch, remoteHead, head, sent with { WireBytes = session.Connection.BytesSent }, session.Connection.BytesReceived);
     }
 
-    /// <summary>Every commit a local ref points at: what the remote need not send.</summary>
-    private static List<Hash> LocalCommits(SyncStore local) =>
-        local.Refs.List().Select(r => r.Value).Distinct().Where(h => local.Objects.TryReadCommit(h, out _)).ToList();
+    /// <summary>
+    /// The commits local refs point at: what the remote need not send. At most 65,536, the
+    /// highest first; haves are hints, and one left out only means more objects offered.
+    /// </summary>
+    private static List<Hash> LocalCommits(SyncStore local)
+    {
+        var commits = new List<Commit>();
+        foreach (var hash in local.Refs.List().Select(r => r.Value).Distinct())
+        {
+            if (local.Objects.TryReadCommit(hash, out var commit))
+            {
+                commits.Add(commit);
+            }
+        }
+
+        return commits.OrderByDescending(c => c.Height).Take(MaxHashesPerFetch).Select(c => c.Hash).ToList();
+    }
 
     private static Hash? Current(SyncStore local, string name) => local.Refs.TryRead(name, out var h) ? h : null;
 

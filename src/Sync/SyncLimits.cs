@@ -3,7 +3,7 @@ namespace IrminSharp.Sync;
 /// <summary>What one side accepts from a peer it does not trust.</summary>
 public sealed record SyncLimits
 {
-    /// <summary>The defaults: 16 MiB frames, 8 MiB objects, trees 1,024 nodes deep, 30 s of silence.</summary>
+    /// <summary>The defaults: 16 MiB frames, 8 MiB objects, trees 256 nodes deep, 30 s of silence, 10 s handshakes.</summary>
     public static SyncLimits Default { get; } = new();
 
     /// <summary>The largest frame accepted (type byte and body).</summary>
@@ -13,10 +13,14 @@ public sealed record SyncLimits
     public int MaxObjectBytes { get; init; } = 8 << 20;
 
     /// <summary>The deepest tree accepted, counted in node objects from the root (trie levels included).</summary>
-    public int MaxTreeDepth { get; init; } = 1024;
+    /// <remarks>Tree walks recurse; 256 levels keep them far from the end of a 1 MiB thread stack.</remarks>
+    public int MaxTreeDepth { get; init; } = 256;
 
     /// <summary>How long a peer may stay silent when an answer is due before the connection is dropped.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a server gives a new connection to finish its TLS handshake.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The most hashes offered in one batch.</summary>
     public int MaxOfferHashes { get; init; } = 4096;

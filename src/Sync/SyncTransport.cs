@@ -70,9 +70,14 @@ internal static class SyncTransport
                     },
                     timeout.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e)
             {
                 await tls.DisposeAsync().ConfigureAwait(false);
+                if (e is not (AuthenticationException or IOException or OperationCanceledException) || cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+
                 if (presented is not null && presented != pinned)
                 {
                     throw new SyncException(SyncErrorKind.Unauthorized, $"{peer} presented certificate {presented}, not the pinned {pinned}", e);
@@ -115,7 +120,7 @@ internal static class SyncTransport
         string? presented = null;
         var tls = new SslStream(wire, leaveInnerStreamOpen: false);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Limits.IdleTimeout);
+        timeout.CancelAfter(options.Limits.HandshakeTimeout);
         try
         {
             await tls.AuthenticateAsServerAsync(
@@ -146,8 +151,14 @@ internal static class SyncTransport
 
             return connection;
         }
-        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException or Win32Exception)
+        catch (Exception e)
         {
+            if (e is not (AuthenticationException or IOException or OperationCanceledException or Win32Exception))
+            {
+                await tls.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
             // "presented is null" is also a handshake that never got as far as certificates
             // (a plain-TCP client, a timeout), so the log says what is known and no more.
             options.Log?.Invoke(presented is null

@@ -114,6 +114,32 @@ public sealed class MissingObjectsTests
         Assert.InRange(objects.Reads, 1, 40); // not ~2,000: shared history below the frontier is not walked
     }
 
+    [Fact]
+    public void ADirectoryChangingShape_FromHashTrieToFlat_SendsOnlyWhatChanged()
+    {
+        var (repo, _) = NewRepo();
+        var tree = Tree.Empty;
+        for (var d = 0; d < 33; d++)
+        {
+            for (var f = 0; f < 60; f++)
+            {
+                tree = tree.Add($"top{d}/sub{f % 6}/f{f}", repo.Encode($"{d}-{f}"));
+            }
+        }
+
+        var trie = repo.Commit(tree, [], repo.Info("33 directories: a hash trie"));
+        var flat = repo.Commit(repo.TreeOf(trie).Remove("top0"), [trie.Hash], repo.Info("32: flat"));
+        var back = repo.Commit(repo.TreeOf(flat).Add("top0/x", repo.Encode("x")), [flat.Hash], repo.Info("33 again"));
+
+        // Removing one directory rebuilds the top node only; nothing below it is sent again.
+        var removed = MissingObjects.Compute(repo.Objects, [flat.Hash], [trie.Hash]);
+        Assert.InRange(removed.Count, 2, 3);
+        AssertCompletes(repo, flat.Hash, trie.Hash, removed);
+        var added = MissingObjects.Compute(repo.Objects, [back.Hash], [flat.Hash]);
+        Assert.InRange(added.Count, 2, 40);
+        AssertCompletes(repo, back.Hash, flat.Hash, added);
+    }
+
     /// <summary>A memory store that counts reads.</summary>
     private sealed class ReadCountingObjectStore : IObjectStore
     {
