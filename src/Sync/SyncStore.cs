@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using IrminSharp.Store;
 
 namespace IrminSharp.Sync;
@@ -28,7 +29,10 @@ public sealed class SyncStore
     /// <summary>The schema's name, as peers compare it.</summary>
     public string Schema => Objects.Schema.Name;
 
-    internal NodeDepths Depths { get; } = new();
+    /// <summary>Node depths learnt so far, shared by every view of the same database in this process.</summary>
+    internal NodeDepths Depths => DepthsByDatabase.GetValue(Objects, static _ => new NodeDepths());
+
+    private static ConditionalWeakTable<ObjectDatabase, NodeDepths> DepthsByDatabase { get; } = new();
 
     /// <summary>The sync view of a repository.</summary>
     public static SyncStore Of<T>(Repository<T> repository)
