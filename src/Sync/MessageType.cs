@@ -16,4 +16,5 @@ internal enum MessageType : byte
     Push = 11,
     RefUpdate = 12,
     RefUpdated = 13,
+    Stream = 14,
 }

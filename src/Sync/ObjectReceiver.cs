@@ -6,11 +6,15 @@ namespace IrminSharp.Sync;
 /// The receiving half of an object transfer: answers each offer with the objects it lacks,
 /// checks every object that arrives, and stores each objects message once all of it is checked.
 /// What arrived before a break stays stored, so a retry is offered it again and declines it.
+/// With the stream capability the sender may, after a batch needed whole, send the rest unoffered.
 /// </summary>
 internal static class ObjectReceiver
 {
+    private static readonly MessageType[] OfferingTypes = [MessageType.Offer, MessageType.End];
+    private static readonly MessageType[] StreamingTypes = [MessageType.Offer, MessageType.Stream, MessageType.End];
+
     public static async Task<TransferProgress> ReceiveAsync(
-        SyncConnection connection, ObjectDatabase db, NodeDepths depths, bool deltas, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+        SyncConnection connection, ObjectDatabase db, NodeDepths depths, bool deltas, bool stream, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
         var hashSize = db.Schema.HashSize;
         var verifier = new ObjectVerifier(db, connection.Limits, depths, connection.Peer);
@@ -20,11 +24,34 @@ internal static class ObjectReceiver
         {
             while (true)
             {
-                var frame = await connection.ReceiveAsync(cancellationToken, MessageType.Offer, MessageType.End).ConfigureAwait(false);
+                var frame = await connection.ReceiveAsync(cancellationToken, stream ? StreamingTypes : OfferingTypes).ConfigureAwait(false);
                 if (frame.Type == (byte)MessageType.End)
                 {
                     MessageCodec.ReadEmpty(frame, connection.Peer);
                     return new TransferProgress(objects, objectBytes, connection.BytesReceived);
+                }
+
+                if (frame.Type == (byte)MessageType.Stream)
+                {
+                    var streamed = MessageCodec.ReadObjects(frame, connection.Peer, hashSize, connection.Limits.MaxObjectBytes);
+                    foreach (var entry in streamed)
+                    {
+                        CheckDelta(entry, deltas, connection);
+                        var bytes = entry.Base is { } b ? verifier.Rebuild(null, b, entry) : entry.Bytes;
+                        var hash = db.Schema.ComputeHash(bytes.Span);
+                        if (!offered.Add(hash))
+                        {
+                            throw new SyncException(SyncErrorKind.Protocol, $"{connection.Peer} sent {hash} twice");
+                        }
+
+                        verifier.Check(hash, bytes);
+                        objectBytes += bytes.Length;
+                    }
+
+                    objects += streamed.Count;
+                    verifier.Commit();
+                    progress?.Report(new TransferProgress(objects, objectBytes, connection.BytesReceived));
+                    continue;
                 }
 
                 var offer = MessageCodec.ReadOffer(frame, connection.Peer, hashSize, connection.Limits.MaxOfferHashes);
@@ -69,11 +96,7 @@ internal static class ObjectReceiver
 
                     foreach (var entry in arrived)
                     {
-                        if (entry.Base is not null && !deltas)
-                        {
-                            throw new SyncException(SyncErrorKind.Protocol, $"{connection.Peer} sent a delta, and the delta capability was not agreed");
-                        }
-
+                        CheckDelta(entry, deltas, connection);
                         var bytes = entry.Base is { } deltaBase ? verifier.Rebuild(needed[next], deltaBase, entry) : entry.Bytes;
                         verifier.Check(needed[next++], bytes);
                         objectBytes += bytes.Length;
@@ -92,6 +115,14 @@ internal static class ObjectReceiver
             {
                 db.Store.Flush();
             }
+        }
+    }
+
+    private static void CheckDelta(ObjectEntry entry, bool deltas, SyncConnection connection)
+    {
+        if (entry.Base is not null && !deltas)
+        {
+            throw new SyncException(SyncErrorKind.Protocol, $"{connection.Peer} sent a delta, and the delta capability was not agreed");
         }
     }
 }

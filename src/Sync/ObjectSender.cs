@@ -12,8 +12,9 @@ internal static class ObjectSender
     private const int TargetMessageBytes = 1 << 20;
 
     public static async Task<TransferProgress> SendAsync(
-        SyncConnection connection, ObjectDatabase db, IReadOnlyList<MissingObject> objects, bool deltas, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+        SyncConnection connection, ObjectDatabase db, IReadOnlyList<MissingObject> objects, bool deltas, bool stream, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
+        var streaming = false;
         long sentObjects = 0, objectBytes = 0;
         var batch = new List<ObjectEntry>();
         var batchBytes = 0;
@@ -21,13 +22,21 @@ internal static class ObjectSender
         for (var start = 0; start < objects.Count; start += maxOffer)
         {
             var count = Math.Min(maxOffer, objects.Count - start);
-            MessageCodec.WriteOffer(connection.StartBody(), objects, start, count);
-            await connection.SendAsync(MessageType.Offer, cancellationToken).ConfigureAwait(false);
-            var need = MessageCodec.ReadNeed(await connection.ReceiveAsync(cancellationToken, MessageType.Need).ConfigureAwait(false), connection.Peer, count);
+            byte[]? need = null;
+            if (!streaming)
+            {
+                MessageCodec.WriteOffer(connection.StartBody(), objects, start, count);
+                await connection.SendAsync(MessageType.Offer, cancellationToken).ConfigureAwait(false);
+                need = MessageCodec.ReadNeed(await connection.ReceiveAsync(cancellationToken, MessageType.Need).ConfigureAwait(false), connection.Peer, count);
+            }
+
+            var type = streaming ? MessageType.Stream : MessageType.Objects;
+            var neededAll = need is not null;
             for (var i = 0; i < count; i++)
             {
-                if ((need[i >> 3] & (1 << (i & 7))) == 0)
+                if (need is not null && (need[i >> 3] & (1 << (i & 7))) == 0)
                 {
+                    neededAll = false;
                     continue;
                 }
 
@@ -41,7 +50,7 @@ internal static class ObjectSender
                 var entry = deltas && item.DeltaBase is { } b ? Delta(db, b, bytes) : new ObjectEntry(bytes, null, 0, 0);
                 if (batch.Count > 0 && batchBytes + entry.Bytes.Length > TargetMessageBytes)
                 {
-                    Queue(connection, batch);
+                    Queue(connection, batch, type);
                     await connection.FlushAsync(cancellationToken).ConfigureAwait(false);
                     batchBytes = 0;
                 }
@@ -55,9 +64,12 @@ internal static class ObjectSender
 
             if (batch.Count > 0)
             {
-                Queue(connection, batch);
+                Queue(connection, batch, type);
                 batchBytes = 0;
             }
+
+            // A whole batch needed: the receiver is empty of what follows, most likely. Stop offering.
+            streaming |= stream && neededAll && count == maxOffer;
         }
 
         MessageCodec.WriteEmpty(connection.StartBody());
@@ -81,10 +93,10 @@ internal static class ObjectSender
             : new ObjectEntry(bytes, null, 0, 0);
     }
 
-    private static void Queue(SyncConnection connection, List<ObjectEntry> batch)
+    private static void Queue(SyncConnection connection, List<ObjectEntry> batch, MessageType type)
     {
         MessageCodec.WriteObjects(connection.StartBody(), batch);
-        connection.Queue(MessageType.Objects);
+        connection.Queue(type);
         batch.Clear();
     }
 }

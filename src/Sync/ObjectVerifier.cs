@@ -71,15 +71,15 @@ internal sealed class ObjectVerifier
     }
 
     /// <summary>Rebuilds an object sent as a delta against <paramref name="deltaBase"/>, which must be stored or staged.</summary>
-    public ReadOnlyMemory<byte> Rebuild(Hash expected, Hash deltaBase, ObjectEntry entry)
+    public ReadOnlyMemory<byte> Rebuild(Hash? expected, Hash deltaBase, ObjectEntry entry)
     {
         if (!staged.TryGetValue(deltaBase, out var old) && !db.Store.TryRead(deltaBase, out old))
         {
-            throw Refuse($"object {expected} is a delta against {deltaBase}, which is not here");
+            throw Refuse($"object {expected?.ToString() ?? "sent unoffered"} is a delta against {deltaBase}, which is not here");
         }
 
         return ObjectDelta.Apply(old.Span, entry.Prefix, entry.Suffix, entry.Bytes.Span, limits.MaxObjectBytes)
-            ?? throw Refuse($"object {expected} is a delta that does not fit its base {deltaBase} or the size limit");
+            ?? throw Refuse($"object {expected?.ToString() ?? "sent unoffered"} is a delta that does not fit its base {deltaBase} or the size limit");
     }
 
     /// <summary>Stores every staged object, in order, and forgets them.</summary>

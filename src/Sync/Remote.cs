@@ -76,7 +76,7 @@ public sealed class Remote
             var some = wants.GetRange(start, Math.Min(MaxHashesPerFetch, wants.Count - start));
             MessageCodec.Write(session.Connection.StartBody(), new FetchMessage(some, haves));
             await session.Connection.SendAsync(MessageType.Fetch, cancellationToken).ConfigureAwait(false);
-            var part = await ObjectReceiver.ReceiveAsync(session.Connection, local.Objects, local.Depths, deltas, progress, cancellationToken).ConfigureAwait(false);
+            var part = await ObjectReceiver.ReceiveAsync(session.Connection, local.Objects, local.Depths, deltas, Capabilities.Shared(session.Welcome.Capabilities, Capabilities.Stream), progress, cancellationToken).ConfigureAwait(false);
             received = new TransferProgress(received.Objects + part.Objects, received.ObjectBytes + part.ObjectBytes, part.WireBytes);
         }
 
@@ -156,7 +156,7 @@ public sealed class Remote
         var missing = MissingObjects.ComputeWithBases(local.Objects, [head], haves);
         MessageCodec.WriteEmpty(session.Connection.StartBody());
         await session.Connection.SendAsync(MessageType.Push, cancellationToken).ConfigureAwait(false);
-        var sent = await ObjectSender.SendAsync(session.Connection, local.Objects, missing, Capabilities.Shared(session.Welcome.Capabilities, Capabilities.Delta), progress, cancellationToken).ConfigureAwait(false);
+        var sent = await ObjectSender.SendAsync(session.Connection, local.Objects, missing, Capabilities.Shared(session.Welcome.Capabilities, Capabilities.Delta), Capabilities.Shared(session.Welcome.Capabilities, Capabilities.Stream), progress, cancellationToken).ConfigureAwait(false);
         MessageCodec.Write(session.Connection.StartBody(), new RefUpdateMessage(name, remoteHead, head, force));
         await session.Connection.SendAsync(MessageType.RefUpdate, cancellationToken).ConfigureAwait(false);
         var confirmed = MessageCodec.ReadHashOnly(
