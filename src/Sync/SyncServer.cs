@@ -15,6 +15,7 @@ public sealed class SyncServer : IAsyncDisposable
     private readonly HashSet<string> allowed;
     private readonly CancellationTokenSource stopping = new();
     private readonly ConcurrentDictionary<Task, byte> sessions = new();
+    private readonly ConcurrentDictionary<IPAddress, int> handshaking = new();
     private TcpListener? listener;
     private Task? accepting;
 
@@ -105,20 +106,39 @@ public sealed class SyncServer : IAsyncDisposable
                 continue;
             }
 
-            var session = Task.Run(() => ServeAsync(client, cancellationToken), CancellationToken.None);
+            // Connections still in their handshake are not yet known to be allowed: a few per
+            // address, so one host cannot hold every slot with handshakes it never finishes.
+            var address = (client.Client.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
+            if (handshaking.AddOrUpdate(address, 1, static (_, n) => n + 1) > options.MaxHandshakesPerAddress)
+            {
+                Release(address);
+                options.Log?.Invoke($"refused {client.Client.RemoteEndPoint}: {options.MaxHandshakesPerAddress} handshakes from {address} already under way");
+                client.Dispose();
+                continue;
+            }
+
+            var session = Task.Run(() => ServeAsync(client, address, cancellationToken), CancellationToken.None);
             sessions.TryAdd(session, 0);
             _ = session.ContinueWith(t => sessions.TryRemove(t, out _), TaskScheduler.Default);
         }
     }
 
-    private async Task ServeAsync(TcpClient client, CancellationToken cancellationToken)
+    private async Task ServeAsync(TcpClient client, IPAddress address, CancellationToken cancellationToken)
     {
         using (client)
         {
             SyncConnection? connection = null;
             try
             {
-                connection = await SyncTransport.AcceptAsync(client, options, allowed, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    connection = await SyncTransport.AcceptAsync(client, options, allowed, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Release(address);
+                }
+
                 if (connection is null)
                 {
                     return;
@@ -136,6 +156,17 @@ public sealed class SyncServer : IAsyncDisposable
                 {
                     await connection.DisposeAsync().ConfigureAwait(false);
                 }
+            }
+        }
+    }
+
+    private void Release(IPAddress address)
+    {
+        while (handshaking.TryGetValue(address, out var n))
+        {
+            if (n <= 1 ? handshaking.TryRemove(new KeyValuePair<IPAddress, int>(address, n)) : handshaking.TryUpdate(address, n - 1, n))
+            {
+                return;
             }
         }
     }

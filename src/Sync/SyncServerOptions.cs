@@ -18,6 +18,9 @@ public sealed record SyncServerOptions
     /// <summary>The most connections served at once; a connection beyond is closed at once.</summary>
     public int MaxConnections { get; init; } = 256;
 
+    /// <summary>The most connections from one address that may be in their TLS handshake at once.</summary>
+    public int MaxHandshakesPerAddress { get; init; } = 16;
+
     /// <summary>Where the server reports connections and refusals, a line each; null for silence.</summary>
     public Action<string>? Log { get; init; }
 }
