@@ -34,6 +34,10 @@ internal static class ObjectReceiver
                 if (frame.Type == (byte)MessageType.Stream)
                 {
                     var streamed = MessageCodec.ReadObjects(frame, connection.Peer, hashSize, connection.Limits.MaxObjectBytes);
+                    if (streamed.Count == 0)
+                    {
+                        throw new SyncException(SyncErrorKind.Protocol, $"{connection.Peer} sent an empty stream message");
+                    }
                     foreach (var entry in streamed)
                     {
                         CheckDelta(entry, deltas, connection);

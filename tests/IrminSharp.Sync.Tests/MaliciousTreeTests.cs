@@ -15,6 +15,7 @@ namespace IrminSharp.Sync.Tests;
 public sealed class MaliciousTreeTests
 {
     private static readonly CommitInfo Evil = new("evil", "evil", 1);
+    private const byte StreamType = 14;
 
     [Fact]
     public async Task A_trie_deeper_than_its_hash_digits_is_refused()
@@ -115,6 +116,33 @@ public sealed class MaliciousTreeTests
         Assert.Contains("advertised config/remotes", e.Message, StringComparison.Ordinal);
         Assert.Empty(victim.Refs.List());
         Assert.Equal(0, ((MemoryObjectStore)victim.Objects.Store).Count);
+    }
+
+    [Theory]
+    [InlineData("empty stream")]
+    [InlineData("repeated stream")]
+    public async Task Streams_that_would_never_end_are_refused(string how)
+    {
+        using var source = SyncFixture.CounterRepository();
+        source.Main.Set(StorePath.Parse("a"), 1);
+        var head = source.Main.HeadHash!.Value;
+        var value = source.Objects.WriteContents(source.Encode(5L));
+        await using var peer = new ScriptedPeer(async link =>
+        {
+            await link.ExpectAsync(HandBuiltMessage.Hello);
+            await link.SendAsync(HandBuiltMessage.Welcome, HandBuiltMessage.WelcomeBody(NativeSchema.Instance.Name, CounterContents.Instance.Name, ["stream"]));
+            await link.ExpectAsync(HandBuiltMessage.ListRefs);
+            await link.SendAsync(HandBuiltMessage.Refs, HandBuiltMessage.RefsBody([new("heads/main", head)]));
+            await link.ExpectAsync(HandBuiltMessage.Fetch);
+            for (var round = 0; round < 3; round++)
+            {
+                await link.SendAsync(StreamType, HandBuiltMessage.ObjectsBody(how == "empty stream" ? [] : [source.Objects.ReadRaw(value)]));
+            }
+        });
+        using var victim = SyncFixture.CounterRepository();
+        var e = await Assert.ThrowsAsync<SyncException>(() => peer.Remote().FetchAsync(SyncStore.Of(victim)));
+        Assert.Equal(SyncErrorKind.Protocol, e.Kind);
+        Assert.Contains(how == "empty stream" ? "an empty stream message" : $"sent {value} twice", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]
