@@ -113,6 +113,35 @@ internal sealed class GitPushWorkload : IPushWorkload
         return new PushRound(clock.Elapsed, proxy.Bytes - before);
     }
 
+    /// <summary>
+    /// Times <c>git clone --bare</c> of the daemon's repository (through the proxy) into a new
+    /// directory, which is checked and deleted.
+    /// </summary>
+    public async Task<PushRound> CloneAsync()
+    {
+        var target = Path.Combine(root, "clone-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var before = proxy.Bytes;
+            var clock = Stopwatch.StartNew();
+            Git(root, "clone", "-q", "--bare", string.Create(CultureInfo.InvariantCulture, $"git://127.0.0.1:{proxy.Port}/{BareName}"), target);
+            clock.Stop();
+            await proxy.WaitIdleAsync(ProxyDrainTimeout);
+            var cloned = Git(target, "rev-parse", "--verify", "-q", "refs/heads/main").Trim();
+            var served = Git(bare, "rev-parse", "--verify", "-q", "refs/heads/main").Trim();
+            if (cloned != served)
+            {
+                throw new VerificationException($"{Name}: the clone's main is {cloned}, the daemon's {served}");
+            }
+
+            return new PushRound(clock.Elapsed, proxy.Bytes - before);
+        }
+        finally
+        {
+            Delete(target);
+        }
+    }
+
     public void Verify(IReadOnlyDictionary<string, string> expected)
     {
         ArgumentNullException.ThrowIfNull(expected);

@@ -37,7 +37,9 @@ internal sealed class HarnessOptions
                           the median gets/s. The peer reads the same layout from the head commit
                           (fewer gets if it is slow: about 3 s a round). ops/s = gets/s.
           sync            push over loopback: N entries (default 10000; flat as files/e<i>, or sharded
-                          100 x N/100 as shard<j>/e<i>) committed and pushed once (untimed); then, per K,
+                          100 x N/100 as shard<j>/e<i>) committed and pushed once (untimed); then a
+                          warm-up and 3 timed clones of the whole store into a new empty one (the
+                          op=clone k=0 row: Remote.FetchAsync vs `git clone --bare`); then, per K,
                           an untimed warm-up round and 3 timed rounds of K new commits (each changing one
                           random entry, untimed) pushed with ONE timed push; the median round. IrminSharp:
                           Remote.PushAsync to an in-process SyncServer (in-memory replica) over TLS 1.3

@@ -12,6 +12,12 @@ internal interface IPushWorkload : IAsyncDisposable
     /// <summary>Commits <paramref name="value"/> at <paramref name="path"/> on main, locally.</summary>
     void Commit(string path, string value);
 
+    /// <summary>
+    /// Copies the peer's whole store into a new, empty one (a clone), timed: its wall time and bytes
+    /// on the wire; checks the copy's main is the peer's, and throws <see cref="VerificationException"/> otherwise.
+    /// </summary>
+    Task<PushRound> CloneAsync();
+
     /// <summary>Pushes main to the peer, timed: the push's wall time and its bytes on the wire.</summary>
     Task<PushRound> PushAsync();
 

@@ -80,6 +80,21 @@ internal sealed class IrminPushWorkload : IPushWorkload
         return new PushRound(clock.Elapsed, pushed.Sent.WireBytes + pushed.WireBytesReceived, pushed.Sent.Objects, pushed.Sent.ObjectBytes);
     }
 
+    /// <summary>A fetch of everything into a new in-memory store; its bytes are what the client wrote plus what it read.</summary>
+    public async Task<PushRound> CloneAsync()
+    {
+        using var copy = MemoryRepository.Create(StringContents.Instance);
+        var clock = Stopwatch.StartNew();
+        var fetched = await remote.FetchAsync(SyncStore.Of(copy));
+        clock.Stop();
+        if (!copy.Refs.TryRead(remote.TrackingRef(BranchName), out var main) || !replica.TryGetBranch(BranchName, out var served) || main != served)
+        {
+            throw new VerificationException($"{Name}: the clone's {remote.TrackingRef(BranchName)} is not the server's main");
+        }
+
+        return new PushRound(clock.Elapsed, fetched.Received.WireBytes + fetched.WireBytesSent, fetched.Received.Objects, fetched.Received.ObjectBytes);
+    }
+
     public void Verify(IReadOnlyDictionary<string, string> expected)
     {
         ArgumentNullException.ThrowIfNull(expected);

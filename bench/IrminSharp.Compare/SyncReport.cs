@@ -12,7 +12,7 @@ internal sealed record SyncReport(int Entries, int TimedRounds, IReadOnlyList<Sy
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(options);
         output.WriteLine(string.Create(Invariant, $"scenario {scenario}: {Entries} entries, {TimedRounds} timed pushes of K commits per row (the median), seed {options.Seed}"));
-        output.WriteLine($"{"layout",-8} {"K",4} {"store",-22} {"push ms",9} {"wire bytes",11} {"objects",8} {"object bytes",13} {"setup s",8}  rounds (ms / wire bytes)");
+        output.WriteLine($"{"layout",-8} {"K",4} {"store",-22} {"ms",9} {"wire bytes",11} {"objects",8} {"object bytes",13} {"setup s",8}  rounds (ms / wire bytes)");
         foreach (var row in Rows)
         {
             foreach (var m in row.Peer is null ? [row.Irmin] : new[] { row.Irmin, row.Peer })
@@ -37,7 +37,7 @@ internal sealed record SyncReport(int Entries, int TimedRounds, IReadOnlyList<Sy
             var peerBytes = row.Peer is null ? "none" : row.Peer.MedianWireBytes.ToString(Invariant);
             output.WriteLine(string.Create(
                 Invariant,
-                $"RESULT scenario={scenario} layout={row.Layout} k={row.Commits} irmin_ms={irminMs:F2} peer_ms={peerMs} ratio={ratio} irmin_bytes={row.Irmin.MedianWireBytes} peer_bytes={peerBytes} irmin_transport={(options.SyncPlainTcp ? "tcp" : "tls")}"));
+                $"RESULT scenario={scenario} layout={row.Layout} op={row.Operation} k={row.Commits} irmin_ms={irminMs:F2} peer_ms={peerMs} ratio={ratio} irmin_bytes={row.Irmin.MedianWireBytes} peer_bytes={peerBytes} irmin_transport={(options.SyncPlainTcp ? "tcp" : "tls")}"));
         }
     }
 

@@ -65,7 +65,7 @@ internal sealed class SyncScenario : IScenario
 
             for (var i = 0; i < irminRows.Count; i++)
             {
-                rows.Add(new SyncRow(name, options.SyncCommits[i], irminRows[i], peerRows?[i]));
+                rows.Add(new SyncRow(name, irminRows[i].Commits, irminRows[i], peerRows?[i]));
             }
         }
 
@@ -93,9 +93,20 @@ internal sealed class SyncScenario : IScenario
         await store.PopulateAsync(layout);
         setup.Stop();
 
+        // K = 0: clones of the whole populated store into new, empty ones.
+        var clones = new List<PushRound>();
+        for (var round = 0; round < WarmupRounds + TimedRounds; round++)
+        {
+            var cloned = await store.CloneAsync();
+            if (round >= WarmupRounds)
+            {
+                clones.Add(cloned);
+            }
+        }
+
         // An entry no commit changes: it must still read its first value on the peer.
         var untouched = Enumerable.Range(0, layout.Entries).First(i => !plan.Timed.Contains(i));
-        var measurements = new List<PushMeasurement>();
+        var measurements = new List<PushMeasurement> { new(store.Name, 0, clones, setup.Elapsed) };
         var next = 0;
         foreach (var k in pushedCommits)
         {

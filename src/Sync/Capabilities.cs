@@ -12,8 +12,11 @@ internal static class Capabilities
     /// </summary>
     public const string Stream = "stream";
 
+    /// <summary>Objects and stream messages may travel zlib-compressed (message types 15 and 16).</summary>
+    public const string Zlib = "zlib";
+
     /// <summary>What this implementation announces.</summary>
-    public static readonly IReadOnlyList<string> Supported = [Delta, Stream];
+    public static readonly IReadOnlyList<string> Supported = [Delta, Stream, Zlib];
 
     /// <summary>Whether both sides announced <paramref name="capability"/>.</summary>
     public static bool Shared(IReadOnlyList<string> peer, string capability) =>

@@ -17,4 +17,6 @@ internal enum MessageType : byte
     RefUpdate = 12,
     RefUpdated = 13,
     Stream = 14,
+    ObjectsZlib = 15,
+    StreamZlib = 16,
 }

@@ -12,11 +12,15 @@ internal static class ObjectReceiver
 {
     private static readonly MessageType[] OfferingTypes = [MessageType.Offer, MessageType.End];
     private static readonly MessageType[] StreamingTypes = [MessageType.Offer, MessageType.Stream, MessageType.End];
+    private static readonly MessageType[] ZlibStreamingTypes = [MessageType.Offer, MessageType.Stream, MessageType.StreamZlib, MessageType.End];
+    private static readonly MessageType[] ObjectsTypes = [MessageType.Objects];
+    private static readonly MessageType[] ZlibObjectsTypes = [MessageType.Objects, MessageType.ObjectsZlib];
 
     public static async Task<TransferProgress> ReceiveAsync(
-        SyncConnection connection, ObjectDatabase db, NodeDepths depths, bool deltas, bool stream, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+        SyncConnection connection, ObjectDatabase db, NodeDepths depths, AgreedFeatures features, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
         var hashSize = db.Schema.HashSize;
+        var deltas = features.Deltas;
         var verifier = new ObjectVerifier(db, connection.Limits, depths, connection.Peer);
         long objects = 0, objectBytes = 0;
         var offered = new HashSet<Hash>();
@@ -24,15 +28,16 @@ internal static class ObjectReceiver
         {
             while (true)
             {
-                var frame = await connection.ReceiveAsync(cancellationToken, stream ? StreamingTypes : OfferingTypes).ConfigureAwait(false);
+                var frame = await connection.ReceiveAsync(cancellationToken, !features.Stream ? OfferingTypes : features.Compression ? ZlibStreamingTypes : StreamingTypes).ConfigureAwait(false);
                 if (frame.Type == (byte)MessageType.End)
                 {
                     MessageCodec.ReadEmpty(frame, connection.Peer);
                     return new TransferProgress(objects, objectBytes, connection.BytesReceived);
                 }
 
-                if (frame.Type == (byte)MessageType.Stream)
+                if (frame.Type is (byte)MessageType.Stream or (byte)MessageType.StreamZlib)
                 {
+                    frame = MessageCompression.Expand(frame, connection);
                     var streamed = MessageCodec.ReadObjects(frame, connection.Peer, hashSize, connection.Limits.MaxObjectBytes);
                     if (streamed.Count == 0)
                     {
@@ -91,7 +96,8 @@ internal static class ObjectReceiver
                 var next = 0;
                 while (next < needed.Count)
                 {
-                    var batch = await connection.ReceiveAsync(cancellationToken, MessageType.Objects).ConfigureAwait(false);
+                    var batch = MessageCompression.Expand(
+                        await connection.ReceiveAsync(cancellationToken, features.Compression ? ZlibObjectsTypes : ObjectsTypes).ConfigureAwait(false), connection);
                     var arrived = MessageCodec.ReadObjects(batch, connection.Peer, hashSize, connection.Limits.MaxObjectBytes);
                     if (arrived.Count == 0 || arrived.Count > needed.Count - next)
                     {

@@ -12,8 +12,10 @@ internal static class ObjectSender
     private const int TargetMessageBytes = 1 << 20;
 
     public static async Task<TransferProgress> SendAsync(
-        SyncConnection connection, ObjectDatabase db, IReadOnlyList<MissingObject> objects, bool deltas, bool stream, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+        SyncConnection connection, ObjectDatabase db, IReadOnlyList<MissingObject> objects, AgreedFeatures features, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
+        var deltas = features.Deltas;
+        var stream = features.Stream;
         var streaming = false;
         long sentObjects = 0, objectBytes = 0;
         var batch = new List<ObjectEntry>();
@@ -50,7 +52,7 @@ internal static class ObjectSender
                 var entry = deltas && item.DeltaBase is { } b ? Delta(db, b, bytes) : new ObjectEntry(bytes, null, 0, 0);
                 if (batch.Count > 0 && batchBytes + entry.Bytes.Length > TargetMessageBytes)
                 {
-                    Queue(connection, batch, type);
+                    Queue(connection, batch, type, features.Compression);
                     await connection.FlushAsync(cancellationToken).ConfigureAwait(false);
                     batchBytes = 0;
                 }
@@ -64,7 +66,7 @@ internal static class ObjectSender
 
             if (batch.Count > 0)
             {
-                Queue(connection, batch, type);
+                Queue(connection, batch, type, features.Compression);
                 batchBytes = 0;
             }
 
@@ -93,10 +95,14 @@ internal static class ObjectSender
             : new ObjectEntry(bytes, null, 0, 0);
     }
 
-    private static void Queue(SyncConnection connection, List<ObjectEntry> batch, MessageType type)
+    private static void Queue(SyncConnection connection, List<ObjectEntry> batch, MessageType type, bool compression)
     {
         MessageCodec.WriteObjects(connection.StartBody(), batch);
-        connection.Queue(type);
+        if (!compression || !MessageCompression.TryQueueCompressed(connection, type == MessageType.Stream ? MessageType.StreamZlib : MessageType.ObjectsZlib))
+        {
+            connection.Queue(type);
+        }
+
         batch.Clear();
     }
 }

@@ -69,14 +69,14 @@ public sealed class Remote
         var wants = remoteRefs.Select(r => r.Value).Where(h => !local.Objects.Contains(h)).Distinct().ToList();
         var received = new TransferProgress(0, 0, session.Connection.BytesReceived);
         var haves = LocalCommits(local);
-        var deltas = Capabilities.Shared(session.Welcome.Capabilities, Capabilities.Delta);
+        var features = AgreedFeatures.With(session.Welcome.Capabilities);
         for (var start = 0; start < wants.Count; start += MaxHashesPerFetch)
         {
             // At most 65,536 wants a request (docs/protocol/sync.md); more go in further requests.
             var some = wants.GetRange(start, Math.Min(MaxHashesPerFetch, wants.Count - start));
             MessageCodec.Write(session.Connection.StartBody(), new FetchMessage(some, haves));
             await session.Connection.SendAsync(MessageType.Fetch, cancellationToken).ConfigureAwait(false);
-            var part = await ObjectReceiver.ReceiveAsync(session.Connection, local.Objects, local.Depths, deltas, Capabilities.Shared(session.Welcome.Capabilities, Capabilities.Stream), progress, cancellationToken).ConfigureAwait(false);
+            var part = await ObjectReceiver.ReceiveAsync(session.Connection, local.Objects, local.Depths, features, progress, cancellationToken).ConfigureAwait(false);
             received = new TransferProgress(received.Objects + part.Objects, received.ObjectBytes + part.ObjectBytes, part.WireBytes);
         }
 
@@ -156,7 +156,7 @@ public sealed class Remote
         var missing = MissingObjects.ComputeWithBases(local.Objects, [head], haves);
         MessageCodec.WriteEmpty(session.Connection.StartBody());
         await session.Connection.SendAsync(MessageType.Push, cancellationToken).ConfigureAwait(false);
-        var sent = await ObjectSender.SendAsync(session.Connection, local.Objects, missing, Capabilities.Shared(session.Welcome.Capabilities, Capabilities.Delta), Capabilities.Shared(session.Welcome.Capabilities, Capabilities.Stream), progress, cancellationToken).ConfigureAwait(false);
+        var sent = await ObjectSender.SendAsync(session.Connection, local.Objects, missing, AgreedFeatures.With(session.Welcome.Capabilities), progress, cancellationToken).ConfigureAwait(false);
         MessageCodec.Write(session.Connection.StartBody(), new RefUpdateMessage(name, remoteHead, head, force));
         await session.Connection.SendAsync(MessageType.RefUpdate, cancellationToken).ConfigureAwait(false);
         var confirmed = MessageCodec.ReadHashOnly(

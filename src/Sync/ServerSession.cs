@@ -97,13 +97,13 @@ internal sealed class ServerSession
         }
 
         var missing = MissingObjects.ComputeWithBases(store.Objects, fetch.Wants, fetch.Haves);
-        var sent = await ObjectSender.SendAsync(connection, store.Objects, missing, Capabilities.Shared(clientCapabilities, Capabilities.Delta), Capabilities.Shared(clientCapabilities, Capabilities.Stream), progress: null, cancellationToken).ConfigureAwait(false);
+        var sent = await ObjectSender.SendAsync(connection, store.Objects, missing, AgreedFeatures.With(clientCapabilities), progress: null, cancellationToken).ConfigureAwait(false);
         options.Log?.Invoke($"{connection.Peer}: fetch sent {sent.Objects} objects ({sent.ObjectBytes} bytes)");
     }
 
     private async Task ServePushAsync(SyncStore store, CancellationToken cancellationToken)
     {
-        var received = await ObjectReceiver.ReceiveAsync(connection, store.Objects, store.Depths, Capabilities.Shared(clientCapabilities, Capabilities.Delta), Capabilities.Shared(clientCapabilities, Capabilities.Stream), progress: null, cancellationToken).ConfigureAwait(false);
+        var received = await ObjectReceiver.ReceiveAsync(connection, store.Objects, store.Depths, AgreedFeatures.With(clientCapabilities), progress: null, cancellationToken).ConfigureAwait(false);
         var update = MessageCodec.ReadRefUpdate(
             await connection.ReceiveAsync(cancellationToken, MessageType.RefUpdate).ConfigureAwait(false), connection.Peer, store.Objects.Schema.HashSize);
         RefUpdater.Apply(store, update);

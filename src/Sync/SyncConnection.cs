@@ -46,6 +46,12 @@ internal sealed class SyncConnection : IAsyncDisposable
         return body;
     }
 
+    /// <summary>The body written since <see cref="StartBody"/>.</summary>
+    public ReadOnlySpan<byte> Body => body.WrittenSpan;
+
+    /// <summary>Frames <paramref name="payload"/> (instead of the body) and queues it.</summary>
+    public void QueueRaw(MessageType type, ReadOnlySpan<byte> payload) => codec.Write(outgoing, (byte)type, payload);
+
     /// <summary>Frames the body written since <see cref="StartBody"/> and queues it for <see cref="FlushAsync"/>.</summary>
     public void Queue(MessageType type) => codec.Write(outgoing, (byte)type, body.WrittenSpan);
 
