@@ -158,6 +158,54 @@ public sealed class NativeSchema : Schema
         }
     }
 
+    /// <inheritdoc/>
+    /// <remarks>Reads kinds and hashes only: steps are skipped, not decoded or checked.</remarks>
+    public override void ListChildNodes(ReadOnlyMemory<byte> encodedNode, Hash hash, List<Hash> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var kind = KindOf(encodedNode.Span, hash);
+        if (kind is not (ObjectKind.Node or ObjectKind.Inode))
+        {
+            throw new CorruptDataException($"object {hash}", 0, $"expected a node, found {kind}");
+        }
+
+        var reader = new MessagePackReader(encodedNode[1..]);
+        try
+        {
+            if (kind == ObjectKind.Inode)
+            {
+                output.AddRange(ReadInner(ref reader, hash).Children);
+                return;
+            }
+
+            var n = reader.ReadArrayHeader();
+            for (var i = 0; i < n; i++)
+            {
+                if (reader.ReadArrayHeader() != 4)
+                {
+                    throw new CorruptDataException($"object {hash}", 1 + reader.Consumed, "a node entry has 4 fields");
+                }
+
+                reader.Skip(); // the step
+                var entryKind = reader.ReadByte();
+                if (entryKind == (byte)EntryKind.Node)
+                {
+                    output.Add(ReadHash(ref reader, hash));
+                }
+                else
+                {
+                    reader.Skip();
+                }
+
+                reader.Skip(); // metadata
+            }
+        }
+        catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException or OverflowException or InvalidOperationException)
+        {
+            throw new CorruptDataException($"object {hash}", 1 + reader.Consumed, "malformed node: " + e.Message, e);
+        }
+    }
+
     private static NodeObject ReadFlat(ref MessagePackReader reader, Hash hash)
     {
         var n = reader.ReadArrayHeader();

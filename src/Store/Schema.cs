@@ -47,6 +47,30 @@ public abstract class Schema
     /// <summary>Decodes a node object; throws <see cref="CorruptDataException"/> on invalid bytes.</summary>
     public abstract NodeObject DecodeNode(ReadOnlyMemory<byte> encodedObject, Hash hash);
 
+    /// <summary>
+    /// Adds to <paramref name="output"/> the nodes an encoded node names: an inner node's
+    /// children, a flat node's node entries (not its contents). For walks that need only the
+    /// shape of a tree; a schema may do it without decoding the whole node.
+    /// </summary>
+    public virtual void ListChildNodes(ReadOnlyMemory<byte> encodedNode, Hash hash, List<Hash> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var node = DecodeNode(encodedNode, hash);
+        if (node.IsInner)
+        {
+            output.AddRange(node.Children);
+            return;
+        }
+
+        foreach (var entry in node.Entries)
+        {
+            if (entry.Kind == EntryKind.Node)
+            {
+                output.Add(entry.Hash);
+            }
+        }
+    }
+
     /// <summary>Encodes a commit object.</summary>
     public abstract void EncodeCommit(Hash root, ImmutableArray<Hash> parents, CommitInfo info, long height, IBufferWriter<byte> writer);
 

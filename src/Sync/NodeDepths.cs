@@ -13,12 +13,16 @@ internal sealed class NodeDepths
     private const int Capacity = 1 << 20;
     private readonly ConcurrentDictionary<Hash, int> known = new();
     private readonly ConcurrentDictionary<Hash, int> trieHeights = new();
+    private int knownAdds;
+    private int trieHeightAdds;
 
     /// <summary>Remembers a node's depth.</summary>
     public void Add(Hash node, int depth)
     {
-        if (known.Count >= Capacity)
+        // ConcurrentDictionary.Count takes every lock: count the adds instead.
+        if (Interlocked.Increment(ref knownAdds) > Capacity)
         {
+            Interlocked.Exchange(ref knownAdds, 0);
             known.Clear();
         }
 
@@ -40,24 +44,13 @@ internal sealed class NodeDepths
             return limit + 1; // deeper than allowed: stop before the stack does
         }
 
-        var decoded = db.ReadNode(node);
+        // The shape only, read straight from the store: no decoded node enters the caches.
+        var children = new List<Hash>();
+        db.Schema.ListChildNodes(db.ReadRaw(node, "node"), node, children);
         depth = 1;
-        if (decoded.IsInner)
+        foreach (var child in children)
         {
-            foreach (var child in decoded.Children)
-            {
-                depth = Math.Max(depth, 1 + Of(db, child, limit, level + 1));
-            }
-        }
-        else
-        {
-            foreach (var entry in decoded.Entries)
-            {
-                if (entry.Kind == EntryKind.Node)
-                {
-                    depth = Math.Max(depth, 1 + Of(db, entry.Hash, limit, level + 1));
-                }
-            }
+            depth = Math.Max(depth, 1 + Of(db, child, limit, level + 1));
         }
 
         if (depth <= limit)
@@ -71,8 +64,9 @@ internal sealed class NodeDepths
     /// <summary>Remembers how many hash-trie levels an inner node tops.</summary>
     public void AddTrieHeight(Hash inner, int height)
     {
-        if (trieHeights.Count >= Capacity)
+        if (Interlocked.Increment(ref trieHeightAdds) > Capacity)
         {
+            Interlocked.Exchange(ref trieHeightAdds, 0);
             trieHeights.Clear();
         }
 
