@@ -244,16 +244,11 @@ internal static class SyncCommands
             FetchResult fetched;
             try
             {
-                fetched = await TransferDisplay.RunAsync("cloning", p => remote.FetchAsync(session.View.Sync, p, cancellationToken)).ConfigureAwait(false);
+                fetched = await TransferDisplay.RunAsync("cloning", p => remote.CloneAsync(session.View.Sync, p, cancellationToken)).ConfigureAwait(false);
             }
             catch (SyncException e)
             {
                 throw new SyncException(e.Kind, $"{e.Message} (what arrived is kept: run 'irmin pull' in {target ?? device} to resume)", e);
-            }
-
-            foreach (var (name, hash) in fetched.RemoteRefs.Where(r => r.Key.StartsWith("heads/", StringComparison.Ordinal)))
-            {
-                session.View.Sync.Refs.CompareAndSwap(name, null, hash, out _);
             }
 
             Report(result, "cloned", config.Url, fetched, clock);

@@ -93,6 +93,32 @@ public sealed class Remote
     }
 
     /// <summary>
+    /// Fills a store that has no branches with the remote's (a clone): fetches everything, then
+    /// creates each local branch where the remote's is. An interrupted clone keeps what arrived;
+    /// a retry, or a pull, resumes from it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The store already has branches.</exception>
+    public async Task<FetchResult> CloneAsync(SyncStore local, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(local);
+        if (local.Refs.List("heads/").Count > 0)
+        {
+            throw new ArgumentException("a clone goes into a store without branches; fetch or pull into this one");
+        }
+
+        var fetched = await FetchAsync(local, progress, cancellationToken).ConfigureAwait(false);
+        foreach (var (name, hash) in fetched.RemoteRefs)
+        {
+            if (name.StartsWith("heads/", StringComparison.Ordinal))
+            {
+                local.Refs.CompareAndSwap(name, null, hash, out _);
+            }
+        }
+
+        return fetched;
+    }
+
+    /// <summary>
     /// Fetches, then merges the remote's <paramref name="branch"/> into the local one with the
     /// content type's three-way merge (a fast-forward when one side has nothing new).
     /// </summary>

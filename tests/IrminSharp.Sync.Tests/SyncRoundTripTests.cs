@@ -52,4 +52,23 @@ public sealed class SyncRoundTripTests
         Assert.Equal(client.Main.HeadHash, server.Main.HeadHash);
         Assert.Equal(18, server.Main.Get(StorePath.Parse("hits")));
     }
+
+    [Fact]
+    public async Task Clone_creates_every_branch_and_refuses_a_store_that_has_branches()
+    {
+        await using var fx = new SyncFixture();
+        using var server = SyncFixture.CounterRepository();
+        server.Main.Set(StorePath.Parse("a"), 1);
+        server.CreateBranch("dev", server.Main.HeadHash!.Value);
+        server.Branch("dev").Set(StorePath.Parse("b"), 2);
+        var remote = fx.RemoteTo(fx.Serve(SyncStore.Of(server)));
+
+        using var copy = SyncFixture.CounterRepository();
+        await remote.CloneAsync(SyncStore.Of(copy));
+        Assert.Equal(server.Branches(), copy.Branches());
+        Assert.Equal(server.Branch("dev").HeadHash, copy.Branch("dev").HeadHash);
+        Assert.Equal(2, copy.Branch("dev").Get(StorePath.Parse("b")));
+
+        await Assert.ThrowsAsync<ArgumentException>(() => remote.CloneAsync(SyncStore.Of(copy)));
+    }
 }
