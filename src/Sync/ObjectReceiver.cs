@@ -43,6 +43,7 @@ internal static class ObjectReceiver
                     {
                         throw new SyncException(SyncErrorKind.Protocol, $"{connection.Peer} sent an empty stream message");
                     }
+
                     foreach (var entry in streamed)
                     {
                         CheckDelta(entry, deltas, connection);

@@ -15,15 +15,21 @@ public sealed class Remote
     {
         ArgumentNullException.ThrowIfNull(url);
         ArgumentNullException.ThrowIfNull(options);
+        ValidateName(name);
+        Name = name;
+        Url = url;
+        Options = options;
+    }
+
+    /// <summary>Throws unless <paramref name="name"/> can name a remote: one valid ref component.</summary>
+    public static void ValidateName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
         InvalidRefNameException.Validate("remotes/" + name);
         if (name.Contains('/', StringComparison.Ordinal))
         {
             throw new ArgumentException($"remote name '{name}' may not contain '/'");
         }
-
-        Name = name;
-        Url = url;
-        Options = options;
     }
 
     /// <summary>The remote's local name, such as <c>origin</c>.</summary>

@@ -35,7 +35,7 @@ public static class RemoteRegistry
     public static void Set(SyncStore store, RemoteConfig remote)
     {
         ArgumentNullException.ThrowIfNull(remote);
-        _ = new Remote(remote.Name, remote.Url, new RemoteOptions()); // validates the name
+        Remote.ValidateName(remote.Name);
         Update(store, list => [.. list.Where(r => r.Name != remote.Name), remote]);
     }
 
