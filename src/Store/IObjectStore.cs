@@ -23,4 +23,11 @@ public interface IObjectStore : IDisposable
 
     /// <summary>Makes every added object durable.</summary>
     void Flush();
+
+    /// <summary>
+    /// How many garbage collections have removed objects from this store so far. Whoever caches
+    /// decoded objects or checked that an object is present drops or rechecks that knowledge
+    /// when this changes. Stores that never remove objects keep it at 0.
+    /// </summary>
+    long Collections => 0;
 }
