@@ -1,55 +1,72 @@
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using IrminSharp.Backends.Block;
 using IrminSharp.Store;
-using MessagePack;
 
 namespace IrminSharp.Backends.Pack;
 
 /// <summary>
-/// The pack engine: an append-only log of checksummed records on a block device, two alternating
-/// superblocks, an index checkpoint plus an in-memory index of the log tail, and the refs table.
-/// See docs/formats/pack.md.
+/// The pack engine: its state in memory (objects not yet written, refs, the object index, the
+/// durable root) and the commit pipeline that makes that state durable. See docs/formats/pack.md.
 /// </summary>
 /// <remarks>
-/// Commit protocol: append the batch, flush, write the next superblock, flush. At open the newest
+/// <para>
+/// Commit protocol: append a batch, flush, write the next superblock, flush. At open the newest
 /// valid superblock wins, so a batch that was not followed by its superblock (a torn tail) is
-/// never read. Readers never see bytes whose checksum fails.
+/// never read.
+/// </para>
+/// <para>
+/// A root only ever names refs whose objects were written with it or before it: every root is
+/// written from one snapshot, taken under <c>gate</c>, of the objects waiting to be written and
+/// of the refs. A writer adds its objects before it swaps a ref, so any ref in the snapshot has
+/// its objects in it or already on disk.
+/// </para>
+/// <para>
+/// Locks, always taken in this order: <c>maintenance</c> (gc and fsck exclude each other),
+/// <c>flushGate</c> (one appender at a time: the commit pipeline and gc's copies), <c>gate</c>
+/// (the state in memory; held briefly, never across device I/O except in gc's final step).
+/// </para>
 /// </remarks>
 internal sealed class PackFile : IDisposable
 {
-    private const int BatchLimit = 1 << 20;
-
     /// <summary>At close, a tail this long is folded into a checkpoint so the next open is quick.</summary>
     private const int CloseCheckpointThreshold = 4096;
 
     private readonly Lock gate = new();
     private readonly Lock flushGate = new();
+    private readonly Lock maintenance = new();
     private readonly RingLog log;
+    private readonly LogAppender appender;
     private readonly PackOptions options;
     private readonly string where;
     private readonly WriterLock? writerLock;
     private readonly Dictionary<Hash, byte[]> pending = [];
     private readonly List<Hash> pendingOrder = [];
-    private readonly Dictionary<Hash, Location> tail = [];
-    private readonly RefTable refs = new();
     private readonly ConcurrentDictionary<Hash, byte[]> cache = new();
-    private long cachedBytes;
-    private Checkpoint? checkpoint;
+    private ObjectIndex index;
+    private RefTable refs;
     private Superblock superblock;
+    private long appendEnd;
+    private long cachedBytes;
     private long refsVersion;
-    private long refsWrittenVersion;
+    private long durableRefsVersion;
+    private long collections;
+    private HashSet<Hash>? writtenDuringGc;
     private bool disposed;
 
-    private PackFile(IBlockDevice device, PackOptions options, string where, Superblock superblock, WriterLock? writerLock)
+    private PackFile(IBlockDevice device, PackOptions options, string where, WriterLock? writerLock, PackRoot root)
     {
         log = new RingLog(device, where);
+        appender = new LogAppender(log, where, options.BatchBytes);
         this.options = options;
         this.where = where;
-        this.superblock = superblock;
         this.writerLock = writerLock;
+        superblock = root.Superblock;
+        appendEnd = root.Superblock.LogEnd;
+        refs = root.Refs;
+        index = root.Index;
     }
 
+    /// <summary>The durable root.</summary>
     public Superblock Current
     {
         get
@@ -70,24 +87,42 @@ internal sealed class PackFile : IDisposable
 
     public bool IsReadOnly => options.ReadOnly;
 
-    /// <summary>Formats a new, empty pack on <paramref name="device"/>.</summary>
-    public static void Format(IBlockDevice device, string schema, string contentType)
-    {
-        if (device.SectorSize < Superblock.Size || device.SectorCount < 16)
-        {
-            throw new ArgumentException($"A pack needs at least 16 sectors of at least {Superblock.Size} bytes; the device has {device.SectorCount} of {device.SectorSize}.", nameof(device));
-        }
+    /// <summary>The largest encoded object this pack accepts.</summary>
+    public long MaxObjectBytes => Math.Min(appender.MaxPayload, options.MaxObjectBytes);
 
-        var sb = new Superblock(1, device.SectorSize, device.SectorCount, 0, 0, 0, 0, 0, 0, 0, 0, 0, schema, contentType);
-        var sector = new byte[device.SectorSize];
-        sb.Write(sector);
-        device.Write(1, sector);
-        Array.Clear(sector);
-        device.Write(0, sector);
-        device.Flush();
+    /// <summary>How many gcs have moved the log's start since open (a reader's locations may be stale after one).</summary>
+    public long Collections
+    {
+        get
+        {
+            lock (gate)
+            {
+                return collections;
+            }
+        }
     }
 
-    /// <summary>Opens a pack: the newest valid superblock, its refs and checkpoint, and the log tail.</summary>
+    /// <summary>The ref version that is durable: every swap numbered up to it is on stable storage.</summary>
+    public long DurableRefsVersion
+    {
+        get
+        {
+            lock (gate)
+            {
+                return durableRefsVersion;
+            }
+        }
+    }
+
+    /// <summary>Formats a new, empty pack on <paramref name="device"/>.</summary>
+    public static void Format(IBlockDevice device, string schema, string contentType) => SuperblockPair.Format(device, schema, contentType);
+
+    /// <summary>
+    /// Opens a pack at its newest valid root. A damaged newest root (its refs or index fail their
+    /// checks) is never skipped silently by a writer: the open fails unless
+    /// <see cref="PackOptions.RecoverDamagedRoot"/> asks for the previous root. An I/O error is
+    /// reported as it is, never taken for damage.
+    /// </summary>
     public static PackFile Open(IBlockDevice device, PackOptions options, string where)
     {
         ArgumentNullException.ThrowIfNull(device);
@@ -96,59 +131,53 @@ internal sealed class PackFile : IDisposable
             throw new CorruptDataException(where, 0, $"the device is too small to hold a pack ({device.SectorCount} sectors of {device.SectorSize} bytes)");
         }
 
-        WriterLock? writerLock;
+        var writerLock = options.ReadOnly ? null : AcquireLock(device, options, where);
         try
         {
-            writerLock = !options.ReadOnly && options.LockPath is { } lockPath ? WriterLock.Acquire(lockPath, where) : null;
-        }
-        catch (StoreLockedException e) when (e.Pid is null)
-        {
-            // The lock file could not be read: the writer also records its pid in the superblock.
-            var pid = ReadSuperblocks(device).OrderByDescending(s => s.Generation).Select(s => s.WriterPid).FirstOrDefault();
-            throw new StoreLockedException(where, pid > 0 ? pid : null, e);
-        }
-
-        try
-        {
-            var candidates = ReadSuperblocks(device).OrderByDescending(s => s.Generation).ToList();
+            var log = new RingLog(device, where);
+            var candidates = SuperblockPair.ReadValid(device);
             if (candidates.Count == 0)
             {
                 throw new CorruptDataException(where, 0, "no valid superblock: this is not an IrminSharp pack, or both superblocks are damaged");
             }
 
-            Exception? failure = null;
-            foreach (var candidate in candidates)
+            // A root made for a larger device (a truncated image, the wrong device) is never used.
+            SuperblockPair.CheckGeometry(candidates[0], device, where);
+
+            string? note = null;
+            PackRoot root;
+            try
             {
-                if (candidate.SectorSize != device.SectorSize || candidate.DeviceSectors > device.SectorCount)
+                root = PackRoot.Load(log, candidates[0], where);
+            }
+            catch (CorruptDataException damage) when (candidates.Count > 1)
+            {
+                var newest = candidates[0].Generation;
+                var previous = candidates[1].Generation;
+                if (!options.ReadOnly && !options.RecoverDamagedRoot)
                 {
-                    failure = new CorruptDataException(where, 0, $"the pack was made for {candidate.DeviceSectors} sectors of {candidate.SectorSize} bytes; the device has {device.SectorCount} of {device.SectorSize}");
-                    continue;
+                    throw new CorruptDataException(
+                        where,
+                        damage.Offset,
+                        $"the newest root (generation {newest}) is damaged: {damage.Reason}. The previous root (generation {previous}) is intact; open read-only to read it, or recover to make it current (what the newest root added is then lost)",
+                        damage);
                 }
 
-                var pack = new PackFile(device, options, where, candidate, writerLock);
-                try
-                {
-                    pack.Load();
-                    if (failure is not null)
-                    {
-                        pack.RecoveryNote = $"the newest root could not be read ({failure.Message}); opened the previous root, generation {candidate.Generation}";
-                    }
+                SuperblockPair.CheckGeometry(candidates[1], device, where);
+                root = PackRoot.Load(log, candidates[1], where);
+                note = $"the newest root (generation {newest}) could not be read ({damage.Reason}); opened the previous root, generation {previous}";
 
-                    if (!options.ReadOnly)
-                    {
-                        pack.ClaimWriter();
-                    }
-
-                    return pack;
-                }
-                catch (CorruptDataException e)
-                {
-                    // The newest root points at damaged refs or index: fall back to the previous one.
-                    failure = e;
-                }
+                // A writer's next root must supersede the damaged one, or the next open would pick it again.
+                root = root with { Superblock = root.Superblock with { Generation = Math.Max(newest, previous) } };
             }
 
-            throw failure!;
+            var pack = new PackFile(device, options, where, writerLock, root) { RecoveryNote = note };
+            if (!options.ReadOnly)
+            {
+                pack.ClaimWriter();
+            }
+
+            return pack;
         }
         catch
         {
@@ -157,44 +186,23 @@ internal sealed class PackFile : IDisposable
         }
     }
 
-    private static List<Superblock> ReadSuperblocks(IBlockDevice device)
+    private static WriterLock? AcquireLock(IBlockDevice device, PackOptions options, string where)
     {
-        var found = new List<Superblock>();
-        var sector = new byte[device.SectorSize];
-        for (var i = 0; i < 2; i++)
+        if (options.LockPath is not { } lockPath)
         {
-            try
-            {
-                device.Read(i, sector);
-            }
-            catch (IOException)
-            {
-                continue;
-            }
-
-            if (Superblock.TryRead(sector) is { } sb)
-            {
-                found.Add(sb);
-            }
+            return null;
         }
 
-        return found;
-    }
-
-    private void Load()
-    {
-        if (superblock.RefsOffset > 0 || superblock.RefsLength > 0)
+        try
         {
-            var payload = ReadRecord(new Location(superblock.RefsOffset, superblock.RefsLength), RecordKind.Refs, default);
-            DecodeRefs(payload);
+            return WriterLock.Acquire(lockPath, where);
         }
-
-        if (superblock.CheckpointLength > 0)
+        catch (StoreLockedException e) when (e.Pid is null)
         {
-            checkpoint = Checkpoint.Open(log, superblock.CheckpointOffset + RecordHeader.Size, superblock.CheckpointLength - RecordHeader.Size, where);
+            // The lock file could not be read: the writer also records its pid in the superblock.
+            var pid = SuperblockPair.ReadValid(device).Select(s => s.WriterPid).FirstOrDefault();
+            throw new StoreLockedException(where, pid > 0 ? pid : null, e);
         }
-
-        ScanTail(superblock.CheckpointLength > 0 ? superblock.CheckpointCovers : superblock.LogStart, superblock.LogEnd);
     }
 
     private void ClaimWriter()
@@ -202,96 +210,14 @@ internal sealed class PackFile : IDisposable
         // Record the writer's pid in a new superblock generation (nothing else changes).
         lock (flushGate)
         {
-            WriteSuperblock(superblock with { Generation = superblock.Generation + 1, WriterPid = Environment.ProcessId });
+            var next = superblock with { Generation = superblock.Generation + 1, WriterPid = Environment.ProcessId };
+            SuperblockPair.Write(log.Device, next);
+            lock (gate)
+            {
+                superblock = next;
+            }
         }
     }
-
-    /// <summary>
-    /// Indexes the object records between two log positions, reading the log in chunks of up to
-    /// 1 MiB. A damaged record is skipped by resynchronising at the next sector (batches start on
-    /// sector boundaries); fsck reports it.
-    /// </summary>
-    private void ScanTail(long from, long to)
-    {
-        var buffer = Array.Empty<byte>();
-        var chunkStart = from;
-        var chunkLength = 0;
-        var position = from;
-        while (position < to)
-        {
-            // Make sure the header is in the buffer.
-            if (!Covers(position, RecordHeader.Size))
-            {
-                Fill(position, RecordHeader.Size);
-                if (chunkLength < RecordHeader.Size)
-                {
-                    position = NextSector(position + 1);
-                    continue;
-                }
-            }
-
-            var at = (int)(position - chunkStart);
-            if (buffer[at] == (byte)RecordKind.SectorPadding)
-            {
-                // Real padding is zeros to the sector's end; anything else is a damaged record,
-                // skipped the same way (fsck reports it).
-                position = NextSector(position + 1);
-                continue;
-            }
-
-            var header = RecordHeader.TryParse(buffer.AsSpan(at, RecordHeader.Size));
-            if (header is not { } h || h.TotalLength > to - position || h.TotalLength > log.UntilWrap(position))
-            {
-                position = NextSector(position + 1);
-                continue;
-            }
-
-            if (h.Kind == RecordKind.Object)
-            {
-                if (!Covers(position, h.TotalLength))
-                {
-                    Fill(position, h.TotalLength);
-                    at = 0;
-                }
-
-                if (!RecordHeader.ChecksumMatches(buffer.AsSpan(at, h.TotalLength)))
-                {
-                    position = NextSector(position + 1);
-                    continue;
-                }
-
-                tail[h.Hash] = new Location(position, h.TotalLength);
-            }
-
-            position += h.TotalLength;
-        }
-
-        bool Covers(long start, int length) => start >= chunkStart && start + length <= chunkStart + chunkLength;
-
-        void Fill(long start, int atLeast)
-        {
-            var length = (int)Math.Min(Math.Min(to - start, log.UntilWrap(start)), Math.Max(BatchLimit, atLeast));
-            if (buffer.Length < length)
-            {
-                buffer = new byte[Math.Max(length, Math.Min(BatchLimit, 64 * 1024))];
-            }
-
-            log.Read(start, buffer.AsSpan(0, length));
-            chunkStart = start;
-            chunkLength = length;
-        }
-    }
-
-    /// <summary>Whether the bytes from <paramref name="position"/> to its sector's end are all zero.</summary>
-    internal static bool IsZeroPadding(RingLog log, long position)
-    {
-        var end = (position / log.SectorSize * log.SectorSize) + log.SectorSize;
-        var rest = new byte[end - position];
-        log.Read(position, rest);
-        return rest.AsSpan().IndexOfAnyExcept((byte)0) < 0;
-    }
-
-    private long NextSector(long position) => (position + log.SectorSize - 1) / log.SectorSize * log.SectorSize;
 
     public bool TryRead(Hash hash, out ReadOnlyMemory<byte> encoded)
     {
@@ -301,26 +227,41 @@ internal sealed class PackFile : IDisposable
             return true;
         }
 
-        Location location;
-        lock (gate)
+        for (var attempt = 0; ; attempt++)
         {
-            if (pending.TryGetValue(hash, out var fresh))
+            Location location;
+            long seen;
+            lock (gate)
             {
-                encoded = fresh;
-                return true;
+                if (pending.TryGetValue(hash, out var fresh))
+                {
+                    encoded = fresh;
+                    return true;
+                }
+
+                seen = collections;
+                if (!index.TryFind(hash, out location))
+                {
+                    encoded = default;
+                    return false;
+                }
             }
 
-            if (!tail.TryGetValue(hash, out location) && (checkpoint is null || !checkpoint.TryFind(hash, out location)))
+            byte[] payload;
+            try
             {
-                encoded = default;
-                return false;
+                payload = RecordReader.Read(log, where, location, RecordKind.Object, hash);
             }
+            catch (CorruptDataException) when (attempt == 0 && LogMovedSince(seen))
+            {
+                // A gc moved the object after its location was looked up: look it up again.
+                continue;
+            }
+
+            Remember(hash, payload);
+            encoded = payload;
+            return true;
         }
-
-        var payload = ReadRecord(location, RecordKind.Object, hash);
-        Remember(hash, payload);
-        encoded = payload;
-        return true;
     }
 
     public bool Contains(Hash hash)
@@ -332,16 +273,23 @@ internal sealed class PackFile : IDisposable
 
         lock (gate)
         {
-            return pending.ContainsKey(hash) || tail.ContainsKey(hash) || (checkpoint?.TryFind(hash, out _) ?? false);
+            return pending.ContainsKey(hash) || index.Contains(hash);
         }
     }
 
+    /// <summary>Queues an object for the next commit; false when it is stored or queued already.</summary>
+    /// <exception cref="ObjectTooLargeException">It is larger than <see cref="MaxObjectBytes"/>; nothing is queued.</exception>
     public bool Add(Hash hash, ReadOnlySpan<byte> encoded)
     {
         ThrowIfReadOnly();
+        if (encoded.Length > MaxObjectBytes)
+        {
+            throw new ObjectTooLargeException(hash, encoded.Length, MaxObjectBytes, where);
+        }
+
         lock (gate)
         {
-            if (pending.ContainsKey(hash) || tail.ContainsKey(hash) || (checkpoint?.TryFind(hash, out _) ?? false))
+            if (pending.ContainsKey(hash) || index.Contains(hash))
             {
                 return false;
             }
@@ -368,25 +316,37 @@ internal sealed class PackFile : IDisposable
         }
     }
 
-    /// <summary>Swaps a ref in memory; the caller makes it durable (see <see cref="Commit"/>).</summary>
-    public bool SwapRef(string name, Hash? expected, Hash? desired, out Hash? actual)
+    /// <summary>
+    /// Swaps a ref in memory and numbers the swap (<paramref name="version"/>); it is durable once
+    /// <see cref="DurableRefsVersion"/> reaches that number (see <see cref="Commit"/>).
+    /// </summary>
+    /// <exception cref="ObjectNotFoundException">The pack does not hold <paramref name="desired"/> (a gc may have collected it).</exception>
+    public bool SwapRef(string name, Hash? expected, Hash? desired, out Hash? actual, out long version)
     {
         ThrowIfReadOnly();
         lock (gate)
         {
+            if (desired is { } d && !pending.ContainsKey(d) && !index.Contains(d))
+            {
+                throw new ObjectNotFoundException(d, $"the object ref '{name}' would be set to");
+            }
+
             if (!refs.TrySwap(name, expected, desired, out actual))
             {
+                version = refsVersion;
                 return false;
             }
 
-            refsVersion++;
+            version = ++refsVersion;
             return true;
         }
     }
 
     /// <summary>
-    /// Writes every pending object and the refs (if changed), then the next superblock, with a
-    /// flush before and after it. Concurrent callers share one write (group commit).
+    /// Makes every object added and every ref swapped so far durable: one batch, a flush, the next
+    /// superblock, a flush. Concurrent callers share one write (group commit). A checkpoint that
+    /// falls due afterwards is best effort: the commit is already durable, so its failure is not
+    /// the caller's.
     /// </summary>
     public void Commit()
     {
@@ -397,135 +357,186 @@ internal sealed class PackFile : IDisposable
 
         lock (flushGate)
         {
-            List<(Hash Hash, byte[] Bytes)> objects;
-            byte[]? refsPayload = null;
-            long refsSnapshot;
-            lock (gate)
+            WriteRoot(withCheckpoint: false);
+            if (CheckpointDue(Math.Max(options.CheckpointEvery, (index.Checkpoint?.Count ?? 0) / 2)))
             {
-                refsSnapshot = refsVersion;
-                if (pendingOrder.Count == 0 && refsVersion == refsWrittenVersion)
-                {
-                    return;
-                }
-
-                objects = pendingOrder.Select(h => (h, pending[h])).ToList();
-                if (refsVersion != refsWrittenVersion)
-                {
-                    refsPayload = EncodeRefs();
-                }
-            }
-
-            var records = objects.Select(o => (RecordKind.Object, o.Hash, o.Bytes)).ToList();
-            if (refsPayload is not null)
-            {
-                records.Add((RecordKind.Refs, default, refsPayload));
-            }
-
-            var sb = superblock;
-            var (locations, end) = Append(sb, records);
-            var next = sb with { Generation = sb.Generation + 1, LogEnd = end, ObjectCount = sb.ObjectCount + objects.Count };
-            if (refsPayload is not null)
-            {
-                next = next with { RefsOffset = locations[^1].Offset, RefsLength = locations[^1].Length };
-            }
-
-            log.Device.Flush();
-            WriteSuperblock(next);
-            lock (gate)
-            {
-                for (var i = 0; i < objects.Count; i++)
-                {
-                    tail[objects[i].Hash] = locations[i];
-                    pending.Remove(objects[i].Hash);
-                }
-
-                pendingOrder.RemoveRange(0, objects.Count);
-                refsWrittenVersion = refsSnapshot;
-            }
-
-            bool due;
-            lock (gate)
-            {
-                // Geometric: rewriting the checkpoint costs its size, so wait for the tail to
-                // reach half of it; the total cost stays linear in the objects written.
-                due = tail.Count >= Math.Max(options.CheckpointEvery, (checkpoint?.Count ?? 0) / 2);
-            }
-
-            if (due)
-            {
-                WriteCheckpoint();
+                TryWriteCheckpoint();
             }
         }
     }
 
     /// <summary>
-    /// Writes a checkpoint of the whole index, so that opening reads it instead of scanning the
-    /// log. Called when the tail grows past <see cref="PackOptions.CheckpointEvery"/> and at close.
+    /// Writes a checkpoint of the whole index (with everything still waiting to be written), so
+    /// that opening reads it instead of scanning the log.
     /// </summary>
     public void WriteCheckpoint()
     {
+        ThrowIfReadOnly();
         lock (flushGate)
         {
-            List<(Hash, Location)> entries;
-            lock (gate)
-            {
-                if (tail.Count == 0)
-                {
-                    return;
-                }
+            WriteRoot(withCheckpoint: true);
+        }
+    }
 
-                entries = [.. tail.Select(t => (t.Key, t.Value))];
-            }
+    private bool CheckpointDue(long threshold)
+    {
+        lock (gate)
+        {
+            // Geometric: rewriting the checkpoint costs its size, so wait for the tail to reach
+            // half of it; the total cost stays linear in the objects written.
+            return index.TailCount >= threshold;
+        }
+    }
 
-            if (checkpoint is not null)
-            {
-                entries.AddRange(checkpoint.Enumerate().Where(e => !tail.ContainsKey(e.Hash)));
-            }
-
-            entries.Sort(static (a, b) => a.Item1.CompareTo(b.Item1));
-            WriteIndexAndRoot(entries, superblock.LogStart);
+    private void TryWriteCheckpoint()
+    {
+        try
+        {
+            WriteRoot(withCheckpoint: true);
+        }
+        catch (Exception e) when (e is StoreFullException or IOException)
+        {
+            // The commit before it is durable; the next commit tries again. Opening scans a longer
+            // tail meanwhile.
         }
     }
 
     /// <summary>
-    /// Appends a checkpoint of <paramref name="sorted"/> and the refs after <paramref name="from"/>'s
-    /// log end, flushes, and makes a superblock whose log starts at <paramref name="logStart"/> the
-    /// root. Nothing before <paramref name="from"/>'s log start is overwritten.
+    /// Under <c>flushGate</c>: writes the objects waiting, then <paramref name="extra"/> (gc's
+    /// copies), the refs if they changed (or the log start moves), and a checkpoint when asked,
+    /// then the next root. The checkpoint holds <paramref name="checkpointFilter"/>'s entries of
+    /// the index, or all of them.
     /// </summary>
-    internal void WriteIndexAndRoot(List<(Hash Hash, Location Location)> sorted, long logStart, Superblock? from = null)
+    private void WriteRoot(bool withCheckpoint, List<(Hash Hash, byte[] Bytes)>? extra = null, long? newLogStart = null, Func<Location, bool>? checkpointFilter = null)
     {
-        var sb = from ?? superblock;
-        var payload = Checkpoint.Encode(sorted);
-        byte[] refsPayload;
+        List<(Hash Hash, byte[] Bytes)> objects;
+        byte[]? refsPayload = null;
         long refsSnapshot;
+        List<(Hash Hash, Location Location)>? sortedTail = null;
+        Checkpoint? previousCheckpoint;
+        var sb = superblock;
         lock (gate)
         {
-            refsPayload = EncodeRefs();
             refsSnapshot = refsVersion;
+            var refsChanged = refsVersion != durableRefsVersion || newLogStart is not null;
+            if (pendingOrder.Count == 0 && !refsChanged && !withCheckpoint && (extra is null || extra.Count == 0))
+            {
+                return;
+            }
+
+            objects = new List<(Hash, byte[])>(pendingOrder.Count);
+            foreach (var hash in pendingOrder)
+            {
+                objects.Add((hash, pending[hash]));
+            }
+
+            if (refsChanged || withCheckpoint)
+            {
+                refsPayload = RefsRecord.Encode(refs.List());
+            }
+
+            if (withCheckpoint)
+            {
+                sortedTail = index.SortedTail();
+            }
+
+            previousCheckpoint = index.Checkpoint;
         }
 
-        var records = new List<(RecordKind, Hash, byte[])> { (RecordKind.Refs, default, refsPayload), (RecordKind.Checkpoint, default, payload) };
-        var (locations, end) = Append(sb, records, sb.LogStart);
-        log.Device.Flush();
-        var next = superblock with
+        var records = new List<(RecordKind, Hash, byte[])>(objects.Count + (extra?.Count ?? 0) + 2);
+        foreach (var (hash, bytes) in objects)
         {
-            Generation = superblock.Generation + 1,
-            LogStart = logStart,
-            LogEnd = end,
-            RefsOffset = locations[0].Offset,
-            RefsLength = locations[0].Length,
-            CheckpointOffset = locations[1].Offset,
-            CheckpointLength = locations[1].Length,
-            CheckpointCovers = end,
-            ObjectCount = sorted.Count,
-        };
-        WriteSuperblock(next);
-        var opened = Checkpoint.Open(log, next.CheckpointOffset + RecordHeader.Size, next.CheckpointLength - RecordHeader.Size, where);
+            records.Add((RecordKind.Object, hash, bytes));
+        }
+
+        foreach (var (hash, bytes) in extra ?? [])
+        {
+            records.Add((RecordKind.Object, hash, bytes));
+        }
+
+        if (refsPayload is not null)
+        {
+            records.Add((RecordKind.Refs, default, refsPayload));
+        }
+
+        var logStart = newLogStart ?? sb.LogStart;
+        var (locations, end) = appender.Append(sb.LogStart, appendEnd, records);
+        var written = objects.Count + (extra?.Count ?? 0);
+        var next = sb with { Generation = sb.Generation + 1, LogStart = logStart, LogEnd = end, ObjectCount = sb.ObjectCount + objects.Count };
+        if (refsPayload is not null)
+        {
+            next = next with { RefsOffset = locations[written].Offset, RefsLength = locations[written].Length };
+        }
+
+        Checkpoint? checkpoint = null;
+        if (sortedTail is not null)
+        {
+            var fresh = new List<(Hash Hash, Location Location)>(written);
+            for (var i = 0; i < written; i++)
+            {
+                fresh.Add((i < objects.Count ? objects[i].Hash : extra![i - objects.Count].Hash, locations[i]));
+            }
+
+            fresh.Sort(static (a, b) => a.Hash.CompareTo(b.Hash));
+            var entries = ObjectIndex.Merge(ObjectIndex.Merge(previousCheckpoint?.Enumerate() ?? [], sortedTail), fresh);
+            if (checkpointFilter is not null)
+            {
+                entries = entries.Where(e => checkpointFilter(e.Location));
+            }
+
+            var sorted = entries.ToList();
+            var payload = Checkpoint.Encode(sorted);
+            var (checkpointAt, checkpointEnd) = appender.Append(sb.LogStart, end, [(RecordKind.Checkpoint, default, payload)]);
+            end = checkpointEnd;
+            next = next with
+            {
+                LogEnd = end,
+                CheckpointOffset = checkpointAt[0].Offset,
+                CheckpointLength = checkpointAt[0].Length,
+                CheckpointCovers = end,
+                ObjectCount = sorted.Count,
+            };
+            SchedulePoints.Reached("pack: checkpoint appended");
+        }
+
+        if (sortedTail is not null)
+        {
+            // Opened before the root is written: if it cannot be read back, nothing changed.
+            checkpoint = Checkpoint.Open(log, next.CheckpointOffset + RecordHeader.Size, next.CheckpointLength - RecordHeader.Size, where);
+        }
+
+        SchedulePoints.Reached("pack: batch appended");
+        log.Device.Flush();
+        SchedulePoints.Reached("pack: batch flushed");
+        SuperblockPair.Write(log.Device, next);
+
         lock (gate)
         {
-            checkpoint = opened;
-            tail.Clear();
-            refsWrittenVersion = refsSnapshot;
+            for (var i = 0; i < written; i++)
+            {
+                var hash = i < objects.Count ? objects[i].Hash : extra![i - objects.Count].Hash;
+                index.Record(hash, locations[i]);
+                if (i < objects.Count)
+                {
+                    pending.Remove(hash);
+                    writtenDuringGc?.Add(hash);
+                }
+            }
+
+            pendingOrder.RemoveRange(0, objects.Count);
+            durableRefsVersion = refsSnapshot;
+            if (checkpoint is not null)
+            {
+                index.ReplaceCheckpoint(checkpoint);
+            }
+
+            if (newLogStart is not null)
+            {
+                collections++;
+            }
+
+            superblock = next;
+            appendEnd = end;
         }
     }
 
@@ -535,139 +546,59 @@ internal sealed class PackFile : IDisposable
         Interlocked.Exchange(ref cachedBytes, 0);
     }
 
-    /// <summary>
-    /// Appends records at the log end in sector-aligned batches of at most 1 MiB, wrapping where
-    /// needed. Nothing is flushed. Throws <see cref="StoreFullException"/> before writing a batch
-    /// that would overwrite live log.
-    /// </summary>
-    internal (List<Location> Locations, long End) Append(Superblock sb, IReadOnlyList<(RecordKind Kind, Hash Hash, byte[] Payload)> records, long? liveStart = null)
+    /// <summary>Reads and verifies one record; see <see cref="RecordReader.Read"/>.</summary>
+    internal byte[] ReadRecord(Location location, RecordKind kind, Hash hash) => RecordReader.Read(log, where, location, kind, hash);
+
+    private bool LogMovedSince(long seenCollections)
     {
-        var start = liveStart ?? sb.LogStart;
-        var position = sb.LogEnd;
-        var locations = new List<Location>(records.Count);
-        var batch = new MemoryStream();
-        var batchStart = position;
-        var sector = log.SectorSize;
-
-        void FlushBatch()
-        {
-            if (batch.Length == 0)
-            {
-                return;
-            }
-
-            var padded = (batch.Length + sector - 1) / sector * sector;
-            batch.SetLength(padded);
-            if (batchStart + padded - start > log.Capacity)
-            {
-                throw new StoreFullException(where, padded, Math.Max(0, log.Capacity - (batchStart - start)));
-            }
-
-            log.Write(batchStart, batch.GetBuffer().AsSpan(0, (int)padded));
-            position = batchStart + padded;
-            batchStart = position;
-            batch.SetLength(0);
-        }
-
-        foreach (var (kind, hash, payload) in records)
-        {
-            var length = RecordHeader.Size + payload.Length;
-            if (batch.Length > 0 && batch.Length + length > options.BatchBytes)
-            {
-                FlushBatch();
-            }
-
-            if (batch.Length == 0)
-            {
-                var roomToWrap = log.UntilWrap(batchStart);
-                var needed = (length + sector - 1) / sector * (long)sector;
-                if (needed > log.Capacity)
-                {
-                    throw new StoreFullException(where, needed, log.Capacity);
-                }
-
-                if (needed > roomToWrap)
-                {
-                    WriteWrapPadding(batchStart, roomToWrap, start);
-                    batchStart += roomToWrap;
-                    position = batchStart;
-                }
-            }
-
-            var offset = batchStart + batch.Length;
-            var record = new byte[length];
-            RecordHeader.WriteRecord(record, kind, hash, payload);
-            batch.Write(record);
-            locations.Add(new Location(offset, length));
-            if (batch.Length + (long)sector > log.UntilWrap(batchStart))
-            {
-                FlushBatch();
-            }
-        }
-
-        FlushBatch();
-        return (locations, position);
-    }
-
-    private void WriteWrapPadding(long position, long length, long liveStart)
-    {
-        if (position + length - liveStart > log.Capacity)
-        {
-            throw new StoreFullException(where, length, Math.Max(0, log.Capacity - (position - liveStart)));
-        }
-
-        var sector = new byte[log.SectorSize];
-        RecordHeader.WriteRecord(sector, RecordKind.WrapPadding, default, []);
-        BinaryPrimitives.WriteInt32LittleEndian(sector.AsSpan(4), (int)(length - RecordHeader.Size));
-        // The padding's payload is whatever the ring held: its checksum is never checked.
-        log.Write(position, sector);
-    }
-
-    private void WriteSuperblock(Superblock next)
-    {
-        var sector = new byte[log.SectorSize];
-        next.Write(sector);
-        log.Device.Write(next.Generation % 2, sector);
-        log.Device.Flush();
         lock (gate)
         {
-            superblock = next;
+            if (collections != seenCollections)
+            {
+                return true;
+            }
         }
+
+        return options.ReadOnly && Refresh();
     }
 
-    /// <summary>Reads and verifies one record; throws <see cref="CorruptDataException"/> naming it.</summary>
-    internal byte[] ReadRecord(Location location, RecordKind kind, Hash hash)
+    /// <summary>
+    /// For a reader: loads the root again if a writer has made a newer one (its refs, and the
+    /// index if the log moved). True when something changed.
+    /// </summary>
+    public bool Refresh()
     {
-        if (location.Length < RecordHeader.Size || location.Length > RecordHeader.Size + RecordHeader.MaxPayload)
+        if (!options.ReadOnly)
         {
-            throw new CorruptDataException(where, location.Offset, $"a {kind} record has an impossible length {location.Length}");
+            return false;
         }
 
-        var record = new byte[location.Length];
-        try
+        lock (flushGate)
         {
-            log.Read(location.Offset, record);
-        }
-        catch (IOException e)
-        {
-            throw new CorruptDataException(where, location.Offset, $"reading the {Describe(kind, hash)} failed: {e.Message}", e);
-        }
+            var candidates = SuperblockPair.ReadValid(log.Device);
+            if (candidates.Count == 0 || candidates[0].Generation == Current.Generation)
+            {
+                return false;
+            }
 
-        var header = RecordHeader.TryParse(record);
-        if (header is not { } h || h.Kind != kind || h.TotalLength != location.Length || (kind == RecordKind.Object && h.Hash != hash))
-        {
-            throw new CorruptDataException(where, location.Offset, $"the {Describe(kind, hash)} record header is damaged");
-        }
+            var root = PackRoot.Load(log, candidates[0], where);
+            lock (gate)
+            {
+                var moved = root.Superblock.LogStart != superblock.LogStart;
+                superblock = root.Superblock;
+                appendEnd = root.Superblock.LogEnd;
+                refs = root.Refs;
+                index = root.Index;
+                if (moved)
+                {
+                    collections++;
+                }
+            }
 
-        if (!RecordHeader.ChecksumMatches(record))
-        {
-            throw new CorruptDataException(where, location.Offset, $"the {Describe(kind, hash)} fails its checksum");
+            ForgetCache();
+            return true;
         }
-
-        return record.AsSpan(RecordHeader.Size).ToArray();
     }
-
-    private static string Describe(RecordKind kind, Hash hash) => kind == RecordKind.Object ? $"object {hash}" : kind.ToString().ToLowerInvariant();
 
     private void Remember(Hash hash, byte[] payload)
     {
@@ -685,54 +616,29 @@ internal sealed class PackFile : IDisposable
         cache[hash] = payload;
     }
 
-    private byte[] EncodeRefs()
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        var writer = new MessagePackWriter(buffer);
-        writer.WriteMapHeader(refs.Count);
-        var hashBytes = new byte[Hash.MaxLength];
-        foreach (var (name, value) in refs.List())
-        {
-            writer.Write(name);
-            value.CopyTo(hashBytes);
-            writer.Write(hashBytes.AsSpan(0, value.Length));
-        }
-
-        writer.Flush();
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    private void DecodeRefs(byte[] payload)
-    {
-        try
-        {
-            var reader = new MessagePackReader(payload);
-            var count = reader.ReadMapHeader();
-            for (var i = 0; i < count; i++)
-            {
-                var name = reader.ReadString() ?? throw new CorruptDataException(where, superblock.RefsOffset, "a ref name is nil");
-                var bytes = reader.ReadBytes() ?? throw new CorruptDataException(where, superblock.RefsOffset, "a ref value is nil");
-                refs.Set(name, Hash.FromBytes(System.Buffers.BuffersExtensions.ToArray(bytes)));
-            }
-        }
-        catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException or ArgumentException)
-        {
-            throw new CorruptDataException(where, superblock.RefsOffset, "the refs table is malformed", e);
-        }
-    }
-
     /// <summary>Every object location in the index (checkpoint and tail), for fsck and gc.</summary>
     internal List<(Hash Hash, Location Location)> IndexedObjects()
     {
+        List<(Hash Hash, Location Location)> sortedTail;
+        ObjectIndex current;
         lock (gate)
         {
-            var all = tail.Select(t => (t.Key, t.Value)).ToList();
-            if (checkpoint is not null)
-            {
-                all.AddRange(checkpoint.Enumerate().Where(e => !tail.ContainsKey(e.Hash)));
-            }
+            sortedTail = index.SortedTail();
+            current = index;
+        }
 
-            return all;
+        return current.Enumerate(sortedTail).ToList();
+    }
+
+    /// <summary>Objects in the index: the checkpoint's count plus the tail (an object in both counts twice).</summary>
+    internal long IndexedCount
+    {
+        get
+        {
+            lock (gate)
+            {
+                return (index.Checkpoint?.Count ?? 0) + index.TailCount;
+            }
         }
     }
 
@@ -744,7 +650,96 @@ internal sealed class PackFile : IDisposable
         }
     }
 
-    internal Lock FlushGate => flushGate;
+    /// <summary>Held by gc and fsck, which must not run at once.</summary>
+    internal Lock Maintenance => maintenance;
+
+    /// <summary>
+    /// Starts a gc: commits what is waiting, then notes the log end (everything before it is the
+    /// old log) and the refs, and from now on records every object the pipeline writes.
+    /// </summary>
+    internal (long CopyStart, List<Hash> Roots) BeginCollection()
+    {
+        lock (flushGate)
+        {
+            WriteRoot(withCheckpoint: false);
+            lock (gate)
+            {
+                writtenDuringGc = [];
+                return (appendEnd, refs.List().Select(r => r.Value).ToList());
+            }
+        }
+    }
+
+    /// <summary>Where an object is, if indexed.</summary>
+    internal bool TryLocate(Hash hash, out Location location)
+    {
+        lock (gate)
+        {
+            return index.TryFind(hash, out location);
+        }
+    }
+
+    /// <summary>
+    /// Appends copies of objects at the log end, between writers' commits, and indexes them there.
+    /// Not flushed: the next root (a writer's or gc's last) makes them durable.
+    /// </summary>
+    internal void AppendCopies(IReadOnlyList<(Hash Hash, byte[] Bytes)> copies)
+    {
+        if (copies.Count == 0)
+        {
+            return;
+        }
+
+        lock (flushGate)
+        {
+            var records = copies.Select(c => (RecordKind.Object, c.Hash, c.Bytes)).ToList();
+            var (locations, end) = appender.Append(superblock.LogStart, appendEnd, records);
+            lock (gate)
+            {
+                for (var i = 0; i < copies.Count; i++)
+                {
+                    index.Record(copies[i].Hash, locations[i]);
+                }
+
+                appendEnd = end;
+            }
+
+            SchedulePoints.Reached("gc: copies appended");
+        }
+    }
+
+    /// <summary>
+    /// Ends a gc with writers held off: commits what is waiting, lets <paramref name="finalCopies"/>
+    /// find what must still be copied (given the refs now and the objects written during the gc),
+    /// then writes one root whose log starts at <paramref name="copyStart"/> with a checkpoint of
+    /// everything after it.
+    /// </summary>
+    internal void FinishCollection(long copyStart, Func<IReadOnlyCollection<Hash>, IReadOnlyCollection<Hash>, List<(Hash Hash, byte[] Bytes)>> finalCopies)
+    {
+        lock (flushGate)
+        {
+            lock (gate)
+            {
+                WriteRoot(withCheckpoint: false);
+                var roots = refs.List().Select(r => r.Value).ToList();
+                var written = writtenDuringGc ?? [];
+                var copies = finalCopies(roots, written);
+                WriteRoot(withCheckpoint: true, copies, copyStart, location => location.Offset >= copyStart);
+                writtenDuringGc = null;
+            }
+
+            ForgetCache();
+        }
+    }
+
+    /// <summary>Stops recording writes for a gc that failed; the old log is still the whole log.</summary>
+    internal void AbandonCollection()
+    {
+        lock (gate)
+        {
+            writtenDuringGc = null;
+        }
+    }
 
     private void ThrowIfReadOnly()
     {
@@ -767,15 +762,12 @@ internal sealed class PackFile : IDisposable
             if (!options.ReadOnly)
             {
                 Commit();
-                bool due;
-                lock (gate)
+                if (CheckpointDue(CloseCheckpointThreshold))
                 {
-                    due = tail.Count >= CloseCheckpointThreshold;
-                }
-
-                if (due)
-                {
-                    WriteCheckpoint();
+                    lock (flushGate)
+                    {
+                        TryWriteCheckpoint();
+                    }
                 }
             }
         }

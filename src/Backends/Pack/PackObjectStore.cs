@@ -22,5 +22,8 @@ public sealed class PackObjectStore : IObjectStore
     public void Flush() => owner.File.Commit();
 
     /// <inheritdoc/>
+    public long Collections => owner.File.Collections;
+
+    /// <inheritdoc/>
     public void Dispose() => owner.Dispose();
 }

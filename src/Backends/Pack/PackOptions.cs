@@ -5,6 +5,7 @@ public sealed class PackOptions
 {
     private readonly int checkpointEvery = 65_536;
     private readonly long cacheBytes = 64L << 20;
+    private readonly long maxObjectBytes = RecordHeader.MaxPayload;
 
     /// <summary>The defaults: durable at every ref update.</summary>
     public static PackOptions Default { get; } = new();
@@ -32,9 +33,39 @@ public sealed class PackOptions
         init => cacheBytes = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), "Cannot be negative.");
     }
 
+    /// <summary>
+    /// The largest encoded object accepted (at most 256 MiB, and less on a small device). A larger
+    /// one is refused with <see cref="Store.ObjectTooLargeException"/> before anything is written.
+    /// </summary>
+    public long MaxObjectBytes
+    {
+        get => maxObjectBytes;
+        init => maxObjectBytes = value > 0 ? Math.Min(value, RecordHeader.MaxPayload) : throw new ArgumentOutOfRangeException(nameof(value), "Must be positive.");
+    }
+
+    /// <summary>
+    /// When the newest root is damaged (its refs or index fail their checks), open the previous
+    /// root for writing and make it current. Off by default: a writer then refuses to open, since
+    /// writing would overwrite the damaged root and lose what it added for good. Readers always
+    /// fall back, and say so in <see cref="PackStore.RecoveryNote"/>.
+    /// </summary>
+    public bool RecoverDamagedRoot { get; init; }
+
     /// <summary>The largest batch written with one device write; tests lower it to split batches.</summary>
     internal int BatchBytes { get; init; } = 1 << 20;
 
     /// <summary>The writer's lock file; null for none (the caller guarantees a single writer).</summary>
     public string? LockPath { get; init; }
+
+    /// <summary>These options for a read-only open.</summary>
+    internal PackOptions AsReadOnly() => new()
+    {
+        ReadOnly = true,
+        CacheBytes = CacheBytes,
+        CheckpointEvery = CheckpointEvery,
+        Durability = Durability,
+        BatchBytes = BatchBytes,
+        MaxObjectBytes = MaxObjectBytes,
+        LockPath = LockPath,
+    };
 }

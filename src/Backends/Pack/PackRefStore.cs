@@ -6,11 +6,18 @@ namespace IrminSharp.Backends.Pack;
 /// The refs of a pack. With <see cref="PackDurability.EveryRefUpdate"/> a successful swap returns
 /// only once it, and every object added before it, is durable; concurrent swaps share one flush.
 /// </summary>
+/// <remarks>
+/// Watchers hear of a change once it is durable (with <see cref="PackDurability.Explicit"/>, at
+/// once), in the order the swaps took effect. A swap that throws was not made durable by that call:
+/// it is undone in memory unless another writer has already moved the ref on from it, in which case
+/// it becomes durable with that writer's update.
+/// </remarks>
 public sealed class PackRefStore : IRefStore
 {
     private readonly PackStore owner;
     private readonly Lock order = new();
     private readonly RefWatchers watchers = new();
+    private readonly Queue<(long Version, RefChange Change)> unpublished = new();
 
     internal PackRefStore(PackStore owner) => this.owner = owner;
 
@@ -18,20 +25,21 @@ public sealed class PackRefStore : IRefStore
     public bool TryRead(string name, out Hash value) => owner.File.TryReadRef(name, out value);
 
     /// <inheritdoc/>
+    /// <exception cref="ObjectNotFoundException">The pack does not hold <paramref name="desired"/>.</exception>
     public bool CompareAndSwap(string name, Hash? expected, Hash? desired, out Hash? actual)
     {
         ArgumentNullException.ThrowIfNull(name);
+        long version;
         lock (order)
         {
-            if (!owner.File.SwapRef(name, expected, desired, out actual))
+            if (!owner.File.SwapRef(name, expected, desired, out actual, out version))
             {
                 return false;
             }
 
-            // Published in swap order; a swap undone below publishes its undoing too.
             if (actual != desired)
             {
-                watchers.Publish(new RefChange(name, actual, desired));
+                unpublished.Enqueue((version, new RefChange(name, actual, desired)));
             }
         }
 
@@ -41,19 +49,21 @@ public sealed class PackRefStore : IRefStore
             {
                 owner.File.Commit();
             }
-            catch
+            catch when (owner.File.DurableRefsVersion < version)
             {
-                // Not durable: undo the swap unless another writer moved the ref since.
-                lock (order)
-                {
-                    if (owner.File.SwapRef(name, desired, expected, out _) && expected != desired)
-                    {
-                        watchers.Publish(new RefChange(name, desired, expected));
-                    }
-                }
-
+                Undo(name, expected, desired, version);
                 throw;
             }
+            catch
+            {
+                // Made durable before the failure (by this commit or a concurrent one): it stands.
+            }
+
+            Publish(owner.File.DurableRefsVersion);
+        }
+        else
+        {
+            Publish(long.MaxValue);
         }
 
         actual = desired;
@@ -65,6 +75,41 @@ public sealed class PackRefStore : IRefStore
 
     /// <inheritdoc/>
     public IDisposable Watch(Action<RefChange> onChange) => watchers.Subscribe(onChange);
+
+    /// <summary>Publishes, in swap order, every queued change whose swap is durable.</summary>
+    private void Publish(long durable)
+    {
+        lock (order)
+        {
+            while (unpublished.TryPeek(out var next) && next.Version <= durable)
+            {
+                unpublished.Dequeue();
+                watchers.Publish(next.Change);
+            }
+        }
+    }
+
+    private void Undo(string name, Hash? expected, Hash? desired, long version)
+    {
+        lock (order)
+        {
+            // Not durable: undo the swap unless another writer moved the ref on since.
+            if (!owner.File.SwapRef(name, desired, expected, out _, out var undoVersion))
+            {
+                return;
+            }
+
+            // Neither the swap nor its undo was ever durable: watchers hear of neither.
+            var kept = unpublished.Where(u => u.Version != version).ToList();
+            unpublished.Clear();
+            foreach (var u in kept)
+            {
+                unpublished.Enqueue(u);
+            }
+
+            _ = undoVersion;
+        }
+    }
 
     /// <inheritdoc/>
     public void Dispose()

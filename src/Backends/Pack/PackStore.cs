@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using IrminSharp.Backends.Block;
 using IrminSharp.Store;
 
@@ -74,7 +73,7 @@ public sealed class PackStore : IDisposable
         options ??= PackOptions.Default;
         if (device.IsReadOnly && !options.ReadOnly)
         {
-            options = new PackOptions { ReadOnly = true, CacheBytes = options.CacheBytes, CheckpointEvery = options.CheckpointEvery, Durability = options.Durability, BatchBytes = options.BatchBytes };
+            options = options.AsReadOnly();
         }
 
         try
@@ -100,142 +99,29 @@ public sealed class PackStore : IDisposable
     public PackStats Stats(Schema? schema = null)
     {
         var sb = File.Current;
-        var indexed = File.IndexedObjects();
         long live = -1, liveBytes = -1;
+        var objects = File.IndexedCount;
         if (schema is not null)
         {
+            var indexed = File.IndexedObjects();
+            objects = indexed.Count;
             var reachable = ObjectGraph.Reachable(new ObjectDatabase(Objects, schema), File.RefsSnapshot().Values);
             live = reachable.Count;
             liveBytes = indexed.Where(e => reachable.Contains(e.Hash)).Sum(e => (long)e.Location.Length);
         }
 
-        return new PackStats(indexed.Count, sb.LogEnd - sb.LogStart, File.Log.Capacity, live, liveBytes, File.RefsSnapshot().Count, sb.Generation);
+        return new PackStats(objects, sb.LogEnd - sb.LogStart, File.Log.Capacity, live, liveBytes, File.RefsSnapshot().Count, sb.Generation);
     }
 
     /// <summary>
     /// Checks every record's checksum and every object's hash in the live log, that every indexed
     /// object reads back, and that everything reachable from the refs is present and decodes.
     /// </summary>
+    /// <remarks>Writers may go on meanwhile; a gc waits for the check to end.</remarks>
     public FsckReport Fsck(Schema schema, IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(schema);
-        Flush();
-        var problems = ImmutableArray.CreateBuilder<FsckProblem>();
-        if (File.RecoveryNote is { } note)
-        {
-            problems.Add(new FsckProblem(-1, "superblock", note));
-        }
-
-        var sb = File.Current;
-        long records = 0, objects = 0;
-        var position = sb.LogStart;
-        var log = File.Log;
-        var header = new byte[RecordHeader.Size];
-        var seenAt = new Dictionary<Hash, long>();
-        while (position < sb.LogEnd)
-        {
-            progress?.Report((double)(position - sb.LogStart) / Math.Max(1, sb.LogEnd - sb.LogStart));
-            if (log.UntilWrap(position) < RecordHeader.Size)
-            {
-                position = Next(position + 1);
-                continue;
-            }
-
-            log.Read(position, header);
-            if (header[0] == (byte)RecordKind.SectorPadding)
-            {
-                if (!PackFile.IsZeroPadding(log, position))
-                {
-                    problems.Add(new FsckProblem(position, Claimed(header, "record"), "damaged record: its kind byte reads as padding but the sector holds data"));
-                }
-
-                position = Next(position + 1);
-                continue;
-            }
-
-            var parsed = RecordHeader.TryParse(header);
-            if (parsed is not { } h || h.TotalLength > sb.LogEnd - position || h.TotalLength > log.UntilWrap(position))
-            {
-                problems.Add(new FsckProblem(position, Claimed(header, "record"), "damaged record header; skipped to the next sector"));
-                position = Next(position + 1);
-                continue;
-            }
-
-            records++;
-            if (h.Kind == RecordKind.WrapPadding)
-            {
-                position += h.TotalLength;
-                continue;
-            }
-
-            var record = new byte[h.TotalLength];
-            log.Read(position, record);
-            var subject = Claimed(header, h.Kind.ToString().ToLowerInvariant());
-            if (!RecordHeader.ChecksumMatches(record))
-            {
-                problems.Add(new FsckProblem(position, subject, "checksum mismatch"));
-            }
-            else if (h.Kind == RecordKind.Object)
-            {
-                objects++;
-                var actual = schema.ComputeHash(record.AsSpan(RecordHeader.Size));
-                if (actual != h.Hash)
-                {
-                    problems.Add(new FsckProblem(position, subject, $"content hashes to {actual}"));
-                }
-
-                seenAt[h.Hash] = position;
-            }
-
-            position += h.TotalLength;
-        }
-
-        foreach (var (hash, location) in File.IndexedObjects())
-        {
-            try
-            {
-                File.ReadRecord(location, RecordKind.Object, hash);
-            }
-            catch (CorruptDataException e)
-            {
-                problems.Add(new FsckProblem(location.Offset, "object " + hash, "indexed but unreadable: " + e.Reason));
-            }
-        }
-
-        var reached = new HashSet<Hash>();
-        var db = new ObjectDatabase(Objects, schema, cacheCapacity: 1024);
-        foreach (var (name, target) in File.RefsSnapshot())
-        {
-            try
-            {
-                if (!Objects.Contains(target))
-                {
-                    problems.Add(new FsckProblem(-1, "ref " + name, $"points to missing object {target}"));
-                    continue;
-                }
-
-                // Branches, tags and remote-tracking refs name commits; config refs (such as the
-                // remotes) name contents objects.
-                if (!name.StartsWith("config/", StringComparison.Ordinal) && !db.TryReadCommit(target, out _))
-                {
-                    problems.Add(new FsckProblem(-1, "ref " + name, $"points to {target}, which is not a commit"));
-                    continue;
-                }
-
-                reached.UnionWith(ObjectGraph.Reachable(db, [target]));
-            }
-            catch (ObjectNotFoundException e)
-            {
-                problems.Add(new FsckProblem(-1, "object " + e.Hash, $"missing, but reachable from ref {name}"));
-            }
-            catch (IrminException e)
-            {
-                problems.Add(new FsckProblem(-1, "ref " + name, "history is broken: " + e.Message));
-            }
-        }
-
-        progress?.Report(1);
-        return new FsckReport(records, objects, reached.Count, problems.ToImmutable());
+        return PackChecker.Check(File, new ObjectDatabase(Objects, schema, cacheCapacity: 1024), progress);
     }
 
     /// <summary>
@@ -243,51 +129,26 @@ public sealed class PackStore : IDisposable
     /// the rest: live objects are copied to the log's end, then one superblock switch makes the
     /// copy the whole log. A crash at any point leaves either the old or the new pack.
     /// </summary>
-    /// <exception cref="StoreFullException">The live objects do not fit in the free space.</exception>
+    /// <remarks>
+    /// Writers go on while the live objects are copied, and wait only for the last step, which
+    /// copies what they made live meanwhile: nothing a ref names at the switch, nor anything an
+    /// object written during the gc names, is lost. Readers in this process look an object up again
+    /// if it moved; caches keyed by hash are told through <see cref="IObjectStore.Collections"/>.
+    /// <paramref name="keep"/> is read once, before the gc starts.
+    /// </remarks>
+    /// <exception cref="StoreFullException">The live objects do not fit in the free space; nothing changed.</exception>
     public GcResult Gc(Schema schema, IEnumerable<Hash>? keep = null)
     {
         ArgumentNullException.ThrowIfNull(schema);
-        lock (File.FlushGate)
-        {
-            File.Commit();
-            var before = File.Current;
-            var indexed = File.IndexedObjects();
-            var db = new ObjectDatabase(Objects, schema, cacheCapacity: 1024);
-            var roots = File.RefsSnapshot().Values.Concat(keep ?? []);
-            var live = ObjectGraph.Reachable(db, roots);
-            var copies = new List<(RecordKind, Hash, byte[])>(live.Count);
-            foreach (var (hash, location) in indexed)
-            {
-                if (live.Contains(hash))
-                {
-                    copies.Add((RecordKind.Object, hash, File.ReadRecord(location, RecordKind.Object, hash)));
-                }
-            }
-
-            var (locations, end) = File.Append(before, copies, before.LogStart);
-            var entries = new List<(Hash, Location)>(copies.Count);
-            for (var i = 0; i < copies.Count; i++)
-            {
-                entries.Add((copies[i].Item2, locations[i]));
-            }
-
-            entries.Sort(static (a, b) => a.Item1.CompareTo(b.Item1));
-            var newStart = before.LogEnd;
-            File.WriteIndexAndRoot(entries, newStart, before with { LogEnd = end });
-            File.ForgetCache();
-            var after = File.Current;
-            return new GcResult(copies.Count, indexed.Count - copies.Count, before.LogEnd - before.LogStart, after.LogEnd - after.LogStart);
-        }
+        var kept = keep?.ToList() ?? [];
+        return PackCollector.Collect(File, schema, kept);
     }
 
-    /// <summary>"object HASH" when a header names an object (its hash bytes are not all zero), else <paramref name="fallback"/>.</summary>
-    private static string Claimed(ReadOnlySpan<byte> header, string fallback)
-    {
-        var hash = header.Slice(8, 32);
-        return hash.IndexOfAnyExcept((byte)0) >= 0 ? "object " + Hash.FromBytes(hash) : fallback;
-    }
-
-    private long Next(long position) => (position + File.Log.SectorSize - 1) / File.Log.SectorSize * File.Log.SectorSize;
+    /// <summary>
+    /// For a store opened read-only: loads the newest root if the writer has made one since, so
+    /// the refs and objects it added become visible. False when nothing changed.
+    /// </summary>
+    public bool Refresh() => File.Refresh();
 
     /// <inheritdoc/>
     public void Dispose()

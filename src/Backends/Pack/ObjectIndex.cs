@@ -1,0 +1,81 @@
+using IrminSharp.Store;
+
+namespace IrminSharp.Backends.Pack;
+
+/// <summary>
+/// Where each stored object is: the newest index checkpoint (on disk, read a bucket at a time)
+/// plus the objects written after it (in memory). Not thread-safe: the pack guards it.
+/// </summary>
+internal sealed class ObjectIndex
+{
+    private readonly Dictionary<Hash, Location> tail = [];
+
+    public ObjectIndex(Checkpoint? checkpoint) => Checkpoint = checkpoint;
+
+    /// <summary>The checkpoint, if any.</summary>
+    public Checkpoint? Checkpoint { get; private set; }
+
+    /// <summary>Objects indexed after the checkpoint.</summary>
+    public int TailCount => tail.Count;
+
+    public bool TryFind(Hash hash, out Location location) =>
+        tail.TryGetValue(hash, out location) || (Checkpoint is { } c && c.TryFind(hash, out location));
+
+    public bool Contains(Hash hash) => TryFind(hash, out _);
+
+    /// <summary>Records where an object is; a later location of the same object replaces an earlier one.</summary>
+    public void Record(Hash hash, Location location) => tail[hash] = location;
+
+    /// <summary>The tail's entries sorted by hash: a snapshot.</summary>
+    public List<(Hash Hash, Location Location)> SortedTail()
+    {
+        var sorted = new List<(Hash, Location)>(tail.Count);
+        foreach (var (hash, location) in tail)
+        {
+            sorted.Add((hash, location));
+        }
+
+        sorted.Sort(static (a, b) => a.Item1.CompareTo(b.Item1));
+        return sorted;
+    }
+
+    /// <summary>Makes <paramref name="replacement"/> the checkpoint and empties the tail it covers.</summary>
+    public void ReplaceCheckpoint(Checkpoint replacement)
+    {
+        Checkpoint = replacement;
+        tail.Clear();
+    }
+
+    /// <summary>
+    /// Merges a checkpoint's entries (in hash order) with <paramref name="sortedTail"/>; the tail
+    /// wins for a hash in both. Streams: holds one entry of each side at a time.
+    /// </summary>
+    public static IEnumerable<(Hash Hash, Location Location)> Merge(IEnumerable<(Hash Hash, Location Location)> checkpointEntries, IReadOnlyList<(Hash Hash, Location Location)> sortedTail)
+    {
+        var t = 0;
+        foreach (var entry in checkpointEntries)
+        {
+            while (t < sortedTail.Count && sortedTail[t].Hash.CompareTo(entry.Hash) < 0)
+            {
+                yield return sortedTail[t++];
+            }
+
+            if (t < sortedTail.Count && sortedTail[t].Hash == entry.Hash)
+            {
+                yield return sortedTail[t++];
+                continue;
+            }
+
+            yield return entry;
+        }
+
+        while (t < sortedTail.Count)
+        {
+            yield return sortedTail[t++];
+        }
+    }
+
+    /// <summary>Every entry in hash order: the checkpoint merged with the tail. Reads the checkpoint from disk.</summary>
+    public IEnumerable<(Hash Hash, Location Location)> Enumerate(IReadOnlyList<(Hash Hash, Location Location)> sortedTail) =>
+        Merge(Checkpoint?.Enumerate() ?? [], sortedTail);
+}

@@ -1,0 +1,108 @@
+using IrminSharp.Store;
+
+namespace IrminSharp.Backends.Pack;
+
+/// <summary>
+/// Garbage collection of a pack, concurrent with its writers. Live objects are copied to the
+/// log's end in bounded batches between writers' commits; a final step, with writers held off,
+/// copies what writers made live during the gc; then one root moves the log's start past the old
+/// log. Until that root is durable the old log is intact, so a crash leaves the old or the new pack.
+/// </summary>
+/// <remarks>
+/// The new log starts where the copy began, so it holds every object written since, plus the
+/// copies. The closure is complete because: the copies are the closure of the refs when the gc
+/// began; and the final step walks from the refs as they are then, from the objects kept, and from
+/// every object written during the gc, copying any old object they reach that was not copied (a
+/// writer may re-add content the gc had found dead, or name an old commit).
+/// </remarks>
+internal static class PackCollector
+{
+    private const long CopyBatchBytes = 4L << 20;
+
+    public static GcResult Collect(PackFile file, Schema schema, IReadOnlyCollection<Hash> keep)
+    {
+        lock (file.Maintenance)
+        {
+            var (copyStart, refRoots) = file.BeginCollection();
+            var before = file.Current;
+            var indexedBefore = file.IndexedCount;
+            var live = new HashSet<Hash>();
+            try
+            {
+                var batch = new List<(Hash Hash, byte[] Bytes)>();
+                long batchBytes = 0;
+                Walk(file, schema, refRoots, keep, live, copyStart, (hash, bytes) =>
+                {
+                    batch.Add((hash, bytes));
+                    batchBytes += bytes.Length + RecordHeader.Size;
+                    if (batchBytes >= CopyBatchBytes)
+                    {
+                        file.AppendCopies(batch);
+                        batch.Clear();
+                        batchBytes = 0;
+                    }
+                });
+                file.AppendCopies(batch);
+                var marked = live.Count;
+                file.FinishCollection(copyStart, (roots, written) =>
+                {
+                    var late = new List<(Hash Hash, byte[] Bytes)>();
+                    Walk(file, schema, roots.Concat(written), keep, live, copyStart, (hash, bytes) => late.Add((hash, bytes)));
+                    return late;
+                });
+                var after = file.Current;
+                return new GcResult(live.Count, Math.Max(0, indexedBefore - marked), before.LogEnd - before.LogStart, after.LogEnd - after.LogStart);
+            }
+            catch
+            {
+                file.AbandonCollection();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Visits everything reachable from <paramref name="roots"/> and <paramref name="keep"/> that is
+    /// not in <paramref name="done"/> (whose closure is known to be in the new log), adding it
+    /// there, and hands each object that lies before <paramref name="copyStart"/> to <paramref name="copy"/>.
+    /// </summary>
+    private static void Walk(PackFile file, Schema schema, IEnumerable<Hash> roots, IReadOnlyCollection<Hash> keep, HashSet<Hash> done, long copyStart, Action<Hash, byte[]> copy)
+    {
+        var stack = new Stack<Hash>(roots);
+        foreach (var kept in keep)
+        {
+            // A kept commit that is not stored (collected earlier, or never here) keeps nothing.
+            if (file.TryLocate(kept, out _))
+            {
+                stack.Push(kept);
+            }
+        }
+
+        var children = new List<Hash>();
+        while (stack.TryPop(out var hash))
+        {
+            if (!done.Add(hash))
+            {
+                continue;
+            }
+
+            if (!file.TryLocate(hash, out var location))
+            {
+                throw new CorruptDataException(file.Where, -1, $"object {hash} is reachable from the refs but not stored; gc stopped with nothing changed (run fsck)");
+            }
+
+            var bytes = file.ReadRecord(location, RecordKind.Object, hash);
+            children.Clear();
+            ObjectReferences.List(schema, bytes, hash, children);
+            foreach (var child in children)
+            {
+                stack.Push(child);
+            }
+
+            if (location.Offset < copyStart)
+            {
+                copy(hash, bytes);
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using IrminSharp.Store;
+
+namespace IrminSharp.Backends.Pack;
+
+/// <summary>What a root (a superblock) makes current: its refs, and the object index of its log.</summary>
+internal sealed record PackRoot(Superblock Superblock, RefTable Refs, ObjectIndex Index)
+{
+    /// <summary>
+    /// Loads the root: the refs record, the index checkpoint, and the objects in the log after the
+    /// checkpoint. Damage is a <see cref="CorruptDataException"/>; a failed read an <see cref="IOException"/>.
+    /// </summary>
+    public static PackRoot Load(RingLog log, Superblock superblock, string where)
+    {
+        if (superblock.LogStart < 0 || superblock.LogEnd < superblock.LogStart || superblock.LogEnd - superblock.LogStart > log.Capacity
+            || superblock.LogEnd % log.SectorSize != 0)
+        {
+            throw new CorruptDataException(where, 0, $"the root (generation {superblock.Generation}) names an impossible log [{superblock.LogStart}, {superblock.LogEnd})");
+        }
+
+        var refs = new RefTable();
+        if (superblock.RefsOffset > 0 || superblock.RefsLength > 0)
+        {
+            CheckWithin(superblock, superblock.RefsOffset, superblock.RefsLength, "refs", where);
+            var payload = RecordReader.Read(log, where, new Location(superblock.RefsOffset, superblock.RefsLength), RecordKind.Refs, default);
+            refs = RefsRecord.Decode(payload, where, superblock.RefsOffset);
+        }
+
+        Checkpoint? checkpoint = null;
+        if (superblock.CheckpointLength > 0)
+        {
+            CheckWithin(superblock, superblock.CheckpointOffset, superblock.CheckpointLength, "index checkpoint", where);
+            if (superblock.CheckpointCovers < superblock.LogStart || superblock.CheckpointCovers > superblock.LogEnd)
+            {
+                throw new CorruptDataException(where, superblock.CheckpointOffset, "the index checkpoint claims to cover records outside the log");
+            }
+
+            checkpoint = Checkpoint.Open(log, superblock.CheckpointOffset + RecordHeader.Size, superblock.CheckpointLength - RecordHeader.Size, where);
+        }
+
+        var index = new ObjectIndex(checkpoint);
+        var from = superblock.CheckpointLength > 0 ? superblock.CheckpointCovers : superblock.LogStart;
+        new LogScanner(log).Scan(from, superblock.LogEnd, (position, finding, header, _) =>
+        {
+            // Damage in the tail is skipped here and reported by fsck.
+            if (finding == LogScanner.Finding.Record && header is { Kind: RecordKind.Object } h)
+            {
+                index.Record(h.Hash, new Location(position, h.TotalLength));
+            }
+        });
+        return new PackRoot(superblock, refs, index);
+    }
+
+    private static void CheckWithin(Superblock superblock, long offset, long length, string what, string where)
+    {
+        if (offset < superblock.LogStart || length < RecordHeader.Size || offset + length > superblock.LogEnd)
+        {
+            throw new CorruptDataException(where, offset, $"the {what} record at {offset} (length {length}) lies outside the log [{superblock.LogStart}, {superblock.LogEnd})");
+        }
+    }
+}
