@@ -10,6 +10,12 @@ public abstract class RefStoreContract
     private static readonly Hash B = Hash.ComputeBlake3([2]);
     private static readonly Hash C = Hash.ComputeBlake3([3]);
 
+    /// <summary>
+    /// The encoded objects whose hashes the tests set refs to (each hash is BLAKE3 of its bytes),
+    /// for a ref store that refuses to name an object its pack does not hold.
+    /// </summary>
+    protected static IEnumerable<byte[]> Targets => new[] { 1, 2, 3 }.Concat(Enumerable.Range(10, 16)).Select(b => new[] { (byte)b });
+
     protected abstract IRefStore CreateStore();
 
     [Fact]
