@@ -49,8 +49,12 @@ internal sealed class LogScanner
         var position = from;
         while (position < to)
         {
-            if (log.UntilWrap(position) < RecordHeader.Size)
+            if (Math.Min(to - position, log.UntilWrap(position)) < RecordHeader.Size)
             {
+                // Too short for a record (the range and the ring end on sector boundaries): only
+                // padding can be here.
+                var zero = RecordReader.IsZeroPadding(log, position);
+                visit(position, zero ? Finding.Padding : Finding.DamagedPadding, null, default);
                 position = NextSector(position + 1);
                 continue;
             }
@@ -58,12 +62,6 @@ internal sealed class LogScanner
             if (!Covers(position, RecordHeader.Size))
             {
                 Fill(position, RecordHeader.Size, to);
-                if (chunkLength < RecordHeader.Size)
-                {
-                    visit(position, Finding.DamagedHeader, null, default);
-                    position = NextSector(position + 1);
-                    continue;
-                }
             }
 
             var at = (int)(position - chunkStart);
