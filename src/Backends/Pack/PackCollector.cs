@@ -23,7 +23,7 @@ internal static class PackCollector
     {
         lock (file.Maintenance)
         {
-            var (copyStart, refRoots) = file.BeginCollection();
+            var (copyStart, refRoots) = file.Pipeline.BeginCollection();
             var before = file.Current;
             var indexedBefore = file.IndexedCount;
             var live = new HashSet<Hash>();
@@ -37,14 +37,14 @@ internal static class PackCollector
                     batchBytes += bytes.Length + RecordHeader.Size;
                     if (batchBytes >= CopyBatchBytes)
                     {
-                        file.AppendCopies(batch);
+                        file.Pipeline.AppendCopies(batch);
                         batch.Clear();
                         batchBytes = 0;
                     }
                 });
-                file.AppendCopies(batch);
+                file.Pipeline.AppendCopies(batch);
                 var marked = live.Count;
-                file.FinishCollection(copyStart, (roots, written) =>
+                file.Pipeline.FinishCollection(copyStart, (roots, written) =>
                 {
                     var late = new List<(Hash Hash, byte[] Bytes)>();
                     Walk(file, schema, roots.Concat(written), keep, live, copyStart, (hash, bytes) => late.Add((hash, bytes)));
@@ -55,7 +55,7 @@ internal static class PackCollector
             }
             catch
             {
-                file.AbandonCollection();
+                file.Pipeline.AbandonCollection();
                 throw;
             }
         }

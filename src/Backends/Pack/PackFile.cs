@@ -1,69 +1,40 @@
-using System.Collections.Concurrent;
 using IrminSharp.Backends.Block;
 using IrminSharp.Store;
 
 namespace IrminSharp.Backends.Pack;
 
 /// <summary>
-/// The pack engine: its state in memory (objects not yet written, refs, the object index, the
-/// durable root) and the commit pipeline that makes that state durable. See docs/formats/pack.md.
+/// The pack engine: opens a pack at its newest valid root, serves reads (objects and refs) from
+/// its state in memory and the log, queues writes, and hands durability to its
+/// <see cref="CommitPipeline"/>. See docs/formats/pack.md.
 /// </summary>
 /// <remarks>
-/// <para>
-/// Commit protocol: append a batch, flush, write the next superblock, flush. At open the newest
-/// valid superblock wins, so a batch that was not followed by its superblock (a torn tail) is
-/// never read.
-/// </para>
-/// <para>
-/// A root only ever names refs whose objects were written with it or before it: every root is
-/// written from one snapshot, taken under <c>gate</c>, of the objects waiting to be written and
-/// of the refs. A writer adds its objects before it swaps a ref, so any ref in the snapshot has
-/// its objects in it or already on disk.
-/// </para>
-/// <para>
-/// Locks, always taken in this order: <c>maintenance</c> (gc and fsck exclude each other),
-/// <c>flushGate</c> (one appender at a time: the commit pipeline and gc's copies), <c>gate</c>
-/// (the state in memory; held briefly, never across device I/O except in gc's final step).
-/// </para>
+/// Locks, always taken in this order: <c>maintenance</c> (gc and fsck exclude each other), the
+/// pipeline's <c>flushGate</c> (one appender at a time), and the state's gate (held briefly).
+/// Reads take only the state's gate, to look an object up, and read the device outside it; an
+/// object a gc moved meanwhile is looked up again.
 /// </remarks>
 internal sealed class PackFile : IDisposable
 {
-    /// <summary>At close, a tail this long is folded into a checkpoint so the next open is quick.</summary>
-    private const int CloseCheckpointThreshold = 4096;
-
-    private readonly Lock gate = new();
-    private readonly Lock flushGate = new();
     private readonly Lock maintenance = new();
     private readonly RingLog log;
-    private readonly LogAppender appender;
     private readonly PackOptions options;
     private readonly string where;
     private readonly WriterLock? writerLock;
-    private readonly Dictionary<Hash, byte[]> pending = [];
-    private readonly List<Hash> pendingOrder = [];
-    private readonly ConcurrentDictionary<Hash, byte[]> cache = new();
-    private ObjectIndex index;
-    private RefTable refs;
-    private Superblock superblock;
-    private long appendEnd;
-    private long cachedBytes;
-    private long refsVersion;
-    private long durableRefsVersion;
-    private long collections;
-    private HashSet<Hash>? writtenDuringGc;
+    private readonly PackState state;
+    private readonly CommitPipeline pipeline;
+    private readonly ObjectBytesCache cache;
     private bool disposed;
 
     private PackFile(IBlockDevice device, PackOptions options, string where, WriterLock? writerLock, PackRoot root)
     {
         log = new RingLog(device, where);
-        appender = new LogAppender(log, where, options.BatchBytes);
         this.options = options;
         this.where = where;
         this.writerLock = writerLock;
-        superblock = root.Superblock;
-        appendEnd = root.Superblock.LogEnd;
-        refs = root.Refs;
-        index = root.Index;
+        state = new PackState(root);
+        cache = new ObjectBytesCache(options.CacheBytes);
+        pipeline = new CommitPipeline(state, log, options, cache, where);
     }
 
     /// <summary>The durable root.</summary>
@@ -71,9 +42,9 @@ internal sealed class PackFile : IDisposable
     {
         get
         {
-            lock (gate)
+            lock (state.Gate)
             {
-                return superblock;
+                return state.Superblock;
             }
         }
     }
@@ -88,16 +59,16 @@ internal sealed class PackFile : IDisposable
     public bool IsReadOnly => options.ReadOnly;
 
     /// <summary>The largest encoded object this pack accepts.</summary>
-    public long MaxObjectBytes => Math.Min(appender.MaxPayload, options.MaxObjectBytes);
+    public long MaxObjectBytes => Math.Min(pipeline.MaxPayload, options.MaxObjectBytes);
 
     /// <summary>How many gcs have moved the log's start since open (a reader's locations may be stale after one).</summary>
     public long Collections
     {
         get
         {
-            lock (gate)
+            lock (state.Gate)
             {
-                return collections;
+                return state.Collections;
             }
         }
     }
@@ -107,9 +78,9 @@ internal sealed class PackFile : IDisposable
     {
         get
         {
-            lock (gate)
+            lock (state.Gate)
             {
-                return durableRefsVersion;
+                return state.DurableRefsVersion;
             }
         }
     }
@@ -174,7 +145,7 @@ internal sealed class PackFile : IDisposable
             var pack = new PackFile(device, options, where, writerLock, root) { RecoveryNote = note };
             if (!options.ReadOnly)
             {
-                pack.ClaimWriter();
+                pack.pipeline.ClaimWriter();
             }
 
             return pack;
@@ -205,23 +176,9 @@ internal sealed class PackFile : IDisposable
         }
     }
 
-    private void ClaimWriter()
-    {
-        // Record the writer's pid in a new superblock generation (nothing else changes).
-        lock (flushGate)
-        {
-            var next = superblock with { Generation = superblock.Generation + 1, WriterPid = Environment.ProcessId };
-            SuperblockPair.Write(log.Device, next);
-            lock (gate)
-            {
-                superblock = next;
-            }
-        }
-    }
-
     public bool TryRead(Hash hash, out ReadOnlyMemory<byte> encoded)
     {
-        if (cache.TryGetValue(hash, out var hit))
+        if (cache.TryGet(hash, out var hit))
         {
             encoded = hit;
             return true;
@@ -231,16 +188,16 @@ internal sealed class PackFile : IDisposable
         {
             Location location;
             long seen;
-            lock (gate)
+            lock (state.Gate)
             {
-                if (pending.TryGetValue(hash, out var fresh))
+                if (state.Pending.TryGetValue(hash, out var fresh))
                 {
                     encoded = fresh;
                     return true;
                 }
 
-                seen = collections;
-                if (!index.TryFind(hash, out location))
+                seen = state.Collections;
+                if (!state.Index.TryFind(hash, out location))
                 {
                     encoded = default;
                     return false;
@@ -258,7 +215,7 @@ internal sealed class PackFile : IDisposable
                 continue;
             }
 
-            Remember(hash, payload);
+            cache.Remember(hash, payload);
             encoded = payload;
             return true;
         }
@@ -266,14 +223,14 @@ internal sealed class PackFile : IDisposable
 
     public bool Contains(Hash hash)
     {
-        if (cache.ContainsKey(hash))
+        if (cache.Contains(hash))
         {
             return true;
         }
 
-        lock (gate)
+        lock (state.Gate)
         {
-            return pending.ContainsKey(hash) || index.Contains(hash);
+            return state.Pending.ContainsKey(hash) || state.Index.Contains(hash);
         }
     }
 
@@ -287,32 +244,32 @@ internal sealed class PackFile : IDisposable
             throw new ObjectTooLargeException(hash, encoded.Length, MaxObjectBytes, where);
         }
 
-        lock (gate)
+        lock (state.Gate)
         {
-            if (pending.ContainsKey(hash) || index.Contains(hash))
+            if (state.Pending.ContainsKey(hash) || state.Index.Contains(hash))
             {
                 return false;
             }
 
-            pending[hash] = encoded.ToArray();
-            pendingOrder.Add(hash);
+            state.Pending[hash] = encoded.ToArray();
+            state.PendingOrder.Add(hash);
             return true;
         }
     }
 
     public bool TryReadRef(string name, out Hash value)
     {
-        lock (gate)
+        lock (state.Gate)
         {
-            return refs.TryGet(name, out value);
+            return state.Refs.TryGet(name, out value);
         }
     }
 
     public IReadOnlyList<KeyValuePair<string, Hash>> ListRefs(string prefix)
     {
-        lock (gate)
+        lock (state.Gate)
         {
-            return refs.List(prefix);
+            return state.Refs.List(prefix);
         }
     }
 
@@ -324,236 +281,33 @@ internal sealed class PackFile : IDisposable
     public bool SwapRef(string name, Hash? expected, Hash? desired, out Hash? actual, out long version)
     {
         ThrowIfReadOnly();
-        lock (gate)
+        lock (state.Gate)
         {
-            if (desired is { } d && !pending.ContainsKey(d) && !index.Contains(d))
+            if (desired is { } d && !state.Pending.ContainsKey(d) && !state.Index.Contains(d))
             {
                 throw new ObjectNotFoundException(d, $"the object ref '{name}' would be set to");
             }
 
-            if (!refs.TrySwap(name, expected, desired, out actual))
+            if (!state.Refs.TrySwap(name, expected, desired, out actual))
             {
-                version = refsVersion;
+                version = state.RefsVersion;
                 return false;
             }
 
-            version = ++refsVersion;
+            version = ++state.RefsVersion;
             return true;
         }
     }
 
-    /// <summary>
-    /// Makes every object added and every ref swapped so far durable: one batch, a flush, the next
-    /// superblock, a flush. Concurrent callers share one write (group commit). A checkpoint that
-    /// falls due afterwards is best effort: the commit is already durable, so its failure is not
-    /// the caller's.
-    /// </summary>
-    public void Commit()
-    {
-        if (options.ReadOnly)
-        {
-            return;
-        }
-
-        lock (flushGate)
-        {
-            WriteRoot(withCheckpoint: false);
-            if (CheckpointDue(Math.Max(options.CheckpointEvery, (index.Checkpoint?.Count ?? 0) / 2)))
-            {
-                TryWriteCheckpoint();
-            }
-        }
-    }
-
-    /// <summary>
-    /// Writes a checkpoint of the whole index (with everything still waiting to be written), so
-    /// that opening reads it instead of scanning the log.
-    /// </summary>
-    public void WriteCheckpoint()
-    {
-        ThrowIfReadOnly();
-        lock (flushGate)
-        {
-            WriteRoot(withCheckpoint: true);
-        }
-    }
-
-    private bool CheckpointDue(long threshold)
-    {
-        lock (gate)
-        {
-            // Geometric: rewriting the checkpoint costs its size, so wait for the tail to reach
-            // half of it; the total cost stays linear in the objects written.
-            return index.TailCount >= threshold;
-        }
-    }
-
-    private void TryWriteCheckpoint()
-    {
-        try
-        {
-            WriteRoot(withCheckpoint: true);
-        }
-        catch (Exception e) when (e is StoreFullException or IOException)
-        {
-            // The commit before it is durable; the next commit tries again. Opening scans a longer
-            // tail meanwhile.
-        }
-    }
-
-    /// <summary>
-    /// Under <c>flushGate</c>: writes the objects waiting, then <paramref name="extra"/> (gc's
-    /// copies), the refs if they changed (or the log start moves), and a checkpoint when asked,
-    /// then the next root. The checkpoint holds <paramref name="checkpointFilter"/>'s entries of
-    /// the index, or all of them.
-    /// </summary>
-    private void WriteRoot(bool withCheckpoint, List<(Hash Hash, byte[] Bytes)>? extra = null, long? newLogStart = null, Func<Location, bool>? checkpointFilter = null)
-    {
-        List<(Hash Hash, byte[] Bytes)> objects;
-        byte[]? refsPayload = null;
-        long refsSnapshot;
-        List<(Hash Hash, Location Location)>? sortedTail = null;
-        Checkpoint? previousCheckpoint;
-        var sb = superblock;
-        lock (gate)
-        {
-            refsSnapshot = refsVersion;
-            var refsChanged = refsVersion != durableRefsVersion || newLogStart is not null;
-            if (pendingOrder.Count == 0 && !refsChanged && !withCheckpoint && (extra is null || extra.Count == 0))
-            {
-                return;
-            }
-
-            objects = new List<(Hash, byte[])>(pendingOrder.Count);
-            foreach (var hash in pendingOrder)
-            {
-                objects.Add((hash, pending[hash]));
-            }
-
-            if (refsChanged || withCheckpoint)
-            {
-                refsPayload = RefsRecord.Encode(refs.List());
-            }
-
-            if (withCheckpoint)
-            {
-                sortedTail = index.SortedTail();
-            }
-
-            previousCheckpoint = index.Checkpoint;
-        }
-
-        var records = new List<(RecordKind, Hash, byte[])>(objects.Count + (extra?.Count ?? 0) + 2);
-        foreach (var (hash, bytes) in objects)
-        {
-            records.Add((RecordKind.Object, hash, bytes));
-        }
-
-        foreach (var (hash, bytes) in extra ?? [])
-        {
-            records.Add((RecordKind.Object, hash, bytes));
-        }
-
-        if (refsPayload is not null)
-        {
-            records.Add((RecordKind.Refs, default, refsPayload));
-        }
-
-        var logStart = newLogStart ?? sb.LogStart;
-        var (locations, end) = appender.Append(sb.LogStart, appendEnd, records);
-        var written = objects.Count + (extra?.Count ?? 0);
-        var next = sb with { Generation = sb.Generation + 1, LogStart = logStart, LogEnd = end, ObjectCount = sb.ObjectCount + objects.Count };
-        if (refsPayload is not null)
-        {
-            next = next with { RefsOffset = locations[written].Offset, RefsLength = locations[written].Length };
-        }
-
-        Checkpoint? checkpoint = null;
-        if (sortedTail is not null)
-        {
-            var fresh = new List<(Hash Hash, Location Location)>(written);
-            for (var i = 0; i < written; i++)
-            {
-                fresh.Add((i < objects.Count ? objects[i].Hash : extra![i - objects.Count].Hash, locations[i]));
-            }
-
-            fresh.Sort(static (a, b) => a.Hash.CompareTo(b.Hash));
-            var entries = ObjectIndex.Merge(ObjectIndex.Merge(previousCheckpoint?.Enumerate() ?? [], sortedTail), fresh);
-            if (checkpointFilter is not null)
-            {
-                entries = entries.Where(e => checkpointFilter(e.Location));
-            }
-
-            var sorted = entries.ToList();
-            var payload = Checkpoint.Encode(sorted);
-            var (checkpointAt, checkpointEnd) = appender.Append(sb.LogStart, end, [(RecordKind.Checkpoint, default, payload)]);
-            end = checkpointEnd;
-            next = next with
-            {
-                LogEnd = end,
-                CheckpointOffset = checkpointAt[0].Offset,
-                CheckpointLength = checkpointAt[0].Length,
-                CheckpointCovers = end,
-                ObjectCount = sorted.Count,
-            };
-            SchedulePoints.Reached("pack: checkpoint appended");
-        }
-
-        if (sortedTail is not null)
-        {
-            // Opened before the root is written: if it cannot be read back, nothing changed.
-            checkpoint = Checkpoint.Open(log, next.CheckpointOffset + RecordHeader.Size, next.CheckpointLength - RecordHeader.Size, where);
-        }
-
-        SchedulePoints.Reached("pack: batch appended");
-        log.Device.Flush();
-        SchedulePoints.Reached("pack: batch flushed");
-        SuperblockPair.Write(log.Device, next);
-
-        lock (gate)
-        {
-            for (var i = 0; i < written; i++)
-            {
-                var hash = i < objects.Count ? objects[i].Hash : extra![i - objects.Count].Hash;
-                index.Record(hash, locations[i]);
-                if (i < objects.Count)
-                {
-                    pending.Remove(hash);
-                    writtenDuringGc?.Add(hash);
-                }
-            }
-
-            pendingOrder.RemoveRange(0, objects.Count);
-            durableRefsVersion = refsSnapshot;
-            if (checkpoint is not null)
-            {
-                index.ReplaceCheckpoint(checkpoint);
-            }
-
-            if (newLogStart is not null)
-            {
-                collections++;
-            }
-
-            superblock = next;
-            appendEnd = end;
-        }
-    }
-
-    internal void ForgetCache()
-    {
-        cache.Clear();
-        Interlocked.Exchange(ref cachedBytes, 0);
-    }
 
     /// <summary>Reads and verifies one record; see <see cref="RecordReader.Read"/>.</summary>
     internal byte[] ReadRecord(Location location, RecordKind kind, Hash hash) => RecordReader.Read(log, where, location, kind, hash);
 
     private bool LogMovedSince(long seenCollections)
     {
-        lock (gate)
+        lock (state.Gate)
         {
-            if (collections != seenCollections)
+            if (state.Collections != seenCollections)
             {
                 return true;
             }
@@ -573,7 +327,7 @@ internal sealed class PackFile : IDisposable
             return false;
         }
 
-        lock (flushGate)
+        lock (pipeline.FlushGate)
         {
             var candidates = SuperblockPair.ReadValid(log.Device);
             if (candidates.Count == 0 || candidates[0].Generation == Current.Generation)
@@ -582,49 +336,34 @@ internal sealed class PackFile : IDisposable
             }
 
             var root = PackRoot.Load(log, candidates[0], where);
-            lock (gate)
+            lock (state.Gate)
             {
-                var moved = root.Superblock.LogStart != superblock.LogStart;
-                superblock = root.Superblock;
-                appendEnd = root.Superblock.LogEnd;
-                refs = root.Refs;
-                index = root.Index;
+                var moved = root.Superblock.LogStart != state.Superblock.LogStart;
+                state.Superblock = root.Superblock;
+                state.AppendEnd = root.Superblock.LogEnd;
+                state.Refs = root.Refs;
+                state.Index = root.Index;
                 if (moved)
                 {
-                    collections++;
+                    state.Collections++;
                 }
             }
 
-            ForgetCache();
+            cache.Clear();
             return true;
         }
     }
 
-    private void Remember(Hash hash, byte[] payload)
-    {
-        if (options.CacheBytes == 0)
-        {
-            return;
-        }
-
-        if (Interlocked.Add(ref cachedBytes, payload.Length) > options.CacheBytes)
-        {
-            cache.Clear();
-            Interlocked.Exchange(ref cachedBytes, payload.Length);
-        }
-
-        cache[hash] = payload;
-    }
 
     /// <summary>Every object location in the index (checkpoint and tail), for fsck and gc.</summary>
     internal List<(Hash Hash, Location Location)> IndexedObjects()
     {
         List<(Hash Hash, Location Location)> sortedTail;
         ObjectIndex current;
-        lock (gate)
+        lock (state.Gate)
         {
-            sortedTail = index.SortedTail();
-            current = index;
+            sortedTail = state.Index.SortedTail();
+            current = state.Index;
         }
 
         return current.Enumerate(sortedTail).ToList();
@@ -635,18 +374,18 @@ internal sealed class PackFile : IDisposable
     {
         get
         {
-            lock (gate)
+            lock (state.Gate)
             {
-                return (index.Checkpoint?.Count ?? 0) + index.TailCount;
+                return (state.Index.Checkpoint?.Count ?? 0) + state.Index.TailCount;
             }
         }
     }
 
     internal IReadOnlyDictionary<string, Hash> RefsSnapshot()
     {
-        lock (gate)
+        lock (state.Gate)
         {
-            return new Dictionary<string, Hash>(refs.List());
+            return new Dictionary<string, Hash>(state.Refs.List());
         }
     }
 
@@ -654,90 +393,33 @@ internal sealed class PackFile : IDisposable
     internal Lock Maintenance => maintenance;
 
     /// <summary>
-    /// Starts a gc: commits what is waiting, then notes the log end (everything before it is the
-    /// old log) and the refs, and from now on records every object the pipeline writes.
+    /// Makes every object added and every ref swapped so far durable (see
+    /// <see cref="CommitPipeline.Commit"/>); nothing for a reader.
     /// </summary>
-    internal (long CopyStart, List<Hash> Roots) BeginCollection()
+    public void Commit()
     {
-        lock (flushGate)
+        if (!options.ReadOnly)
         {
-            WriteRoot(withCheckpoint: false);
-            lock (gate)
-            {
-                writtenDuringGc = [];
-                return (appendEnd, refs.List().Select(r => r.Value).ToList());
-            }
+            pipeline.Commit();
         }
     }
+
+    /// <summary>Writes a checkpoint of the whole index, so that opening reads it instead of scanning the log.</summary>
+    public void WriteCheckpoint()
+    {
+        ThrowIfReadOnly();
+        pipeline.WriteCheckpoint();
+    }
+
+    /// <summary>gc's steps (see <see cref="PackCollector"/>).</summary>
+    internal CommitPipeline Pipeline => pipeline;
 
     /// <summary>Where an object is, if indexed.</summary>
     internal bool TryLocate(Hash hash, out Location location)
     {
-        lock (gate)
+        lock (state.Gate)
         {
-            return index.TryFind(hash, out location);
-        }
-    }
-
-    /// <summary>
-    /// Appends copies of objects at the log end, between writers' commits, and indexes them there.
-    /// Not flushed: the next root (a writer's or gc's last) makes them durable.
-    /// </summary>
-    internal void AppendCopies(IReadOnlyList<(Hash Hash, byte[] Bytes)> copies)
-    {
-        if (copies.Count == 0)
-        {
-            return;
-        }
-
-        lock (flushGate)
-        {
-            var records = copies.Select(c => (RecordKind.Object, c.Hash, c.Bytes)).ToList();
-            var (locations, end) = appender.Append(superblock.LogStart, appendEnd, records);
-            lock (gate)
-            {
-                for (var i = 0; i < copies.Count; i++)
-                {
-                    index.Record(copies[i].Hash, locations[i]);
-                }
-
-                appendEnd = end;
-            }
-
-            SchedulePoints.Reached("gc: copies appended");
-        }
-    }
-
-    /// <summary>
-    /// Ends a gc with writers held off: commits what is waiting, lets <paramref name="finalCopies"/>
-    /// find what must still be copied (given the refs now and the objects written during the gc),
-    /// then writes one root whose log starts at <paramref name="copyStart"/> with a checkpoint of
-    /// everything after it.
-    /// </summary>
-    internal void FinishCollection(long copyStart, Func<IReadOnlyCollection<Hash>, IReadOnlyCollection<Hash>, List<(Hash Hash, byte[] Bytes)>> finalCopies)
-    {
-        lock (flushGate)
-        {
-            lock (gate)
-            {
-                WriteRoot(withCheckpoint: false);
-                var roots = refs.List().Select(r => r.Value).ToList();
-                var written = writtenDuringGc ?? [];
-                var copies = finalCopies(roots, written);
-                WriteRoot(withCheckpoint: true, copies, copyStart, location => location.Offset >= copyStart);
-                writtenDuringGc = null;
-            }
-
-            ForgetCache();
-        }
-    }
-
-    /// <summary>Stops recording writes for a gc that failed; the old log is still the whole log.</summary>
-    internal void AbandonCollection()
-    {
-        lock (gate)
-        {
-            writtenDuringGc = null;
+            return state.Index.TryFind(hash, out location);
         }
     }
 
@@ -761,14 +443,7 @@ internal sealed class PackFile : IDisposable
         {
             if (!options.ReadOnly)
             {
-                Commit();
-                if (CheckpointDue(CloseCheckpointThreshold))
-                {
-                    lock (flushGate)
-                    {
-                        TryWriteCheckpoint();
-                    }
-                }
+                pipeline.Close();
             }
         }
         finally

@@ -1,0 +1,341 @@
+using IrminSharp.Store;
+
+namespace IrminSharp.Backends.Pack;
+
+/// <summary>
+/// The write side of a pack: makes the state in memory durable as roots (commit protocol in
+/// docs/formats/pack.md), writes checkpoints, and gives gc its steps. One appender at a time, under
+/// <c>flushGate</c>; the state is read and changed under <see cref="PackState.Gate"/>.
+/// </summary>
+/// <remarks>
+/// A root only ever names refs whose objects were written with it or before it: every root is
+/// written from one snapshot, taken under the state's lock, of the objects waiting and of the
+/// refs, and a writer adds its objects before it swaps a ref.
+/// </remarks>
+internal sealed class CommitPipeline
+{
+    /// <summary>At close, a tail this long is folded into a checkpoint so the next open is quick.</summary>
+    private const int CloseCheckpointThreshold = 4096;
+
+    private readonly Lock flushGate = new();
+    private readonly PackState state;
+    private readonly RingLog log;
+    private readonly LogAppender appender;
+    private readonly PackOptions options;
+    private readonly ObjectBytesCache cache;
+    private readonly string where;
+
+    public CommitPipeline(PackState state, RingLog log, PackOptions options, ObjectBytesCache cache, string where)
+    {
+        this.state = state;
+        this.log = log;
+        appender = new LogAppender(log, where, options.BatchBytes);
+        this.options = options;
+        this.cache = cache;
+        this.where = where;
+    }
+
+    /// <summary>The largest payload one record can carry on this ring.</summary>
+    public long MaxPayload => appender.MaxPayload;
+
+    /// <summary>Held while appending; a reader reloading its root takes it too.</summary>
+    public Lock FlushGate => flushGate;
+
+    /// <summary>Writes a new superblock generation that records this process as the writer.</summary>
+    public void ClaimWriter()
+    {
+        lock (flushGate)
+        {
+            var next = state.Superblock with { Generation = state.Superblock.Generation + 1, WriterPid = Environment.ProcessId };
+            SuperblockPair.Write(log.Device, next);
+            lock (state.Gate)
+            {
+                state.Superblock = next;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Makes every object added and every ref swapped so far durable: one batch, a flush, the next
+    /// superblock, a flush. Concurrent callers share one write (group commit). A checkpoint that
+    /// falls due afterwards is best effort: the commit is already durable, so its failure is not
+    /// the caller's.
+    /// </summary>
+    public void Commit()
+    {
+        lock (flushGate)
+        {
+            WriteRoot(withCheckpoint: false);
+            if (CheckpointDue(Math.Max(options.CheckpointEvery, (state.Index.Checkpoint?.Count ?? 0) / 2)))
+            {
+                TryWriteCheckpoint();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes a checkpoint of the whole index (with everything still waiting to be written), so
+    /// that opening reads it instead of scanning the log.
+    /// </summary>
+    public void WriteCheckpoint()
+    {
+        lock (flushGate)
+        {
+            WriteRoot(withCheckpoint: true);
+        }
+    }
+
+    private bool CheckpointDue(long threshold)
+    {
+        lock (state.Gate)
+        {
+            // Geometric: rewriting the checkpoint costs its size, so wait for the tail to reach
+            // half of it; the total cost stays linear in the objects written.
+            return state.Index.TailCount >= threshold;
+        }
+    }
+
+    private void TryWriteCheckpoint()
+    {
+        try
+        {
+            WriteRoot(withCheckpoint: true);
+        }
+        catch (Exception e) when (e is StoreFullException or IOException)
+        {
+            // The commit before it is durable; the next commit tries again. Opening scans a longer
+            // tail meanwhile.
+        }
+    }
+
+    /// <summary>
+    /// Under <c>flushGate</c>: writes the objects waiting, then <paramref name="extra"/> (gc's
+    /// copies), the refs if they changed (or the log start moves), and a checkpoint when asked,
+    /// then the next root. The checkpoint holds <paramref name="checkpointFilter"/>'s entries of
+    /// the index, or all of them.
+    /// </summary>
+    private void WriteRoot(bool withCheckpoint, List<(Hash Hash, byte[] Bytes)>? extra = null, long? newLogStart = null, Func<Location, bool>? checkpointFilter = null)
+    {
+        List<(Hash Hash, byte[] Bytes)> objects;
+        byte[]? refsPayload = null;
+        long refsSnapshot;
+        List<(Hash Hash, Location Location)>? sortedTail = null;
+        Checkpoint? previousCheckpoint;
+        var sb = state.Superblock;
+        lock (state.Gate)
+        {
+            refsSnapshot = state.RefsVersion;
+            var refsChanged = state.RefsVersion != state.DurableRefsVersion || newLogStart is not null;
+            if (state.PendingOrder.Count == 0 && !refsChanged && !withCheckpoint && (extra is null || extra.Count == 0))
+            {
+                return;
+            }
+
+            objects = new List<(Hash, byte[])>(state.PendingOrder.Count);
+            foreach (var hash in state.PendingOrder)
+            {
+                objects.Add((hash, state.Pending[hash]));
+            }
+
+            if (refsChanged || withCheckpoint)
+            {
+                refsPayload = RefsRecord.Encode(state.Refs.List());
+            }
+
+            if (withCheckpoint)
+            {
+                sortedTail = state.Index.SortedTail();
+            }
+
+            previousCheckpoint = state.Index.Checkpoint;
+        }
+
+        var records = new List<(RecordKind, Hash, byte[])>(objects.Count + (extra?.Count ?? 0) + 2);
+        foreach (var (hash, bytes) in objects)
+        {
+            records.Add((RecordKind.Object, hash, bytes));
+        }
+
+        foreach (var (hash, bytes) in extra ?? [])
+        {
+            records.Add((RecordKind.Object, hash, bytes));
+        }
+
+        if (refsPayload is not null)
+        {
+            records.Add((RecordKind.Refs, default, refsPayload));
+        }
+
+        var logStart = newLogStart ?? sb.LogStart;
+        var (locations, end) = appender.Append(sb.LogStart, state.AppendEnd, records);
+        var written = objects.Count + (extra?.Count ?? 0);
+        var next = sb with { Generation = sb.Generation + 1, LogStart = logStart, LogEnd = end, ObjectCount = sb.ObjectCount + objects.Count };
+        if (refsPayload is not null)
+        {
+            next = next with { RefsOffset = locations[written].Offset, RefsLength = locations[written].Length };
+        }
+
+        Checkpoint? checkpoint = null;
+        if (sortedTail is not null)
+        {
+            var fresh = new List<(Hash Hash, Location Location)>(written);
+            for (var i = 0; i < written; i++)
+            {
+                fresh.Add((i < objects.Count ? objects[i].Hash : extra![i - objects.Count].Hash, locations[i]));
+            }
+
+            fresh.Sort(static (a, b) => a.Hash.CompareTo(b.Hash));
+            var entries = ObjectIndex.Merge(ObjectIndex.Merge(previousCheckpoint?.Enumerate() ?? [], sortedTail), fresh);
+            if (checkpointFilter is not null)
+            {
+                entries = entries.Where(e => checkpointFilter(e.Location));
+            }
+
+            var sorted = entries.ToList();
+            var payload = Checkpoint.Encode(sorted);
+            var (checkpointAt, checkpointEnd) = appender.Append(sb.LogStart, end, [(RecordKind.Checkpoint, default, payload)]);
+            end = checkpointEnd;
+            next = next with
+            {
+                LogEnd = end,
+                CheckpointOffset = checkpointAt[0].Offset,
+                CheckpointLength = checkpointAt[0].Length,
+                CheckpointCovers = end,
+                ObjectCount = sorted.Count,
+            };
+            SchedulePoints.Reached("pack: checkpoint appended");
+        }
+
+        if (sortedTail is not null)
+        {
+            // Opened before the root is written: if it cannot be read back, nothing changed.
+            checkpoint = Checkpoint.Open(log, next.CheckpointOffset + RecordHeader.Size, next.CheckpointLength - RecordHeader.Size, where);
+        }
+
+        SchedulePoints.Reached("pack: batch appended");
+        log.Device.Flush();
+        SchedulePoints.Reached("pack: batch flushed");
+        SuperblockPair.Write(log.Device, next);
+
+        lock (state.Gate)
+        {
+            for (var i = 0; i < written; i++)
+            {
+                var hash = i < objects.Count ? objects[i].Hash : extra![i - objects.Count].Hash;
+                state.Index.Record(hash, locations[i]);
+                if (i < objects.Count)
+                {
+                    state.Pending.Remove(hash);
+                    state.WrittenDuringGc?.Add(hash);
+                }
+            }
+
+            state.PendingOrder.RemoveRange(0, objects.Count);
+            state.DurableRefsVersion = refsSnapshot;
+            if (checkpoint is not null)
+            {
+                state.Index.ReplaceCheckpoint(checkpoint);
+            }
+
+            if (newLogStart is not null)
+            {
+                state.Collections++;
+            }
+
+            state.Superblock = next;
+            state.AppendEnd = end;
+        }
+    }
+
+    /// <summary>
+    /// Starts a gc: commits what is waiting, then notes the log end (everything before it is the
+    /// old log) and the refs, and from now on records every object the pipeline writes.
+    /// </summary>
+    public (long CopyStart, List<Hash> Roots) BeginCollection()
+    {
+        lock (flushGate)
+        {
+            WriteRoot(withCheckpoint: false);
+            lock (state.Gate)
+            {
+                state.WrittenDuringGc = [];
+                return (state.AppendEnd, state.Refs.List().Select(r => r.Value).ToList());
+            }
+        }
+    }
+
+    /// <summary>
+    /// Appends copies of objects at the log end, between writers' commits, and indexes them there.
+    /// Not flushed: the next root (a writer's or gc's last) makes them durable.
+    /// </summary>
+    public void AppendCopies(IReadOnlyList<(Hash Hash, byte[] Bytes)> copies)
+    {
+        if (copies.Count == 0)
+        {
+            return;
+        }
+
+        lock (flushGate)
+        {
+            var records = copies.Select(c => (RecordKind.Object, c.Hash, c.Bytes)).ToList();
+            var (locations, end) = appender.Append(state.Superblock.LogStart, state.AppendEnd, records);
+            lock (state.Gate)
+            {
+                for (var i = 0; i < copies.Count; i++)
+                {
+                    state.Index.Record(copies[i].Hash, locations[i]);
+                }
+
+                state.AppendEnd = end;
+            }
+
+            SchedulePoints.Reached("gc: copies appended");
+        }
+    }
+
+    /// <summary>
+    /// Ends a gc with writers held off: commits what is waiting, lets <paramref name="finalCopies"/>
+    /// find what must still be copied (given the refs now and the objects written during the gc),
+    /// then writes one root whose log starts at <paramref name="copyStart"/> with a checkpoint of
+    /// everything after it.
+    /// </summary>
+    public void FinishCollection(long copyStart, Func<IReadOnlyCollection<Hash>, IReadOnlyCollection<Hash>, List<(Hash Hash, byte[] Bytes)>> finalCopies)
+    {
+        lock (flushGate)
+        {
+            lock (state.Gate)
+            {
+                WriteRoot(withCheckpoint: false);
+                var roots = state.Refs.List().Select(r => r.Value).ToList();
+                var written = state.WrittenDuringGc ?? [];
+                var copies = finalCopies(roots, written);
+                WriteRoot(withCheckpoint: true, copies, copyStart, location => location.Offset >= copyStart);
+                state.WrittenDuringGc = null;
+            }
+
+            cache.Clear();
+        }
+    }
+
+    /// <summary>Stops recording writes for a gc that failed; the old log is still the whole log.</summary>
+    public void AbandonCollection()
+    {
+        lock (state.Gate)
+        {
+            state.WrittenDuringGc = null;
+        }
+    }
+
+    /// <summary>At close: commits, and folds a long tail into a checkpoint so the next open is quick.</summary>
+    public void Close()
+    {
+        Commit();
+        if (CheckpointDue(CloseCheckpointThreshold))
+        {
+            lock (flushGate)
+            {
+                TryWriteCheckpoint();
+            }
+        }
+    }
+}
