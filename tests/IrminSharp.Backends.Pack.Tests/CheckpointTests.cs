@@ -263,7 +263,12 @@ public sealed class CheckpointTests
         var fanout = payload.AsSpan(CheckpointSegment.HeaderSize, buckets * 4);
         if (damage == "ends short of the count")
         {
-            BinaryPrimitives.WriteUInt32LittleEndian(fanout[((buckets - 1) * 4)..], 49);
+            // Still non-decreasing: every bucket that reached 50 now stops at 49.
+            for (var b = 0; b < buckets; b++)
+            {
+                var at = fanout[(b * 4)..];
+                BinaryPrimitives.WriteUInt32LittleEndian(at, Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(at), 49u));
+            }
         }
         else
         {
