@@ -18,6 +18,12 @@ public sealed class CheckpointTests
 
     private static readonly string GoldenSingle = Path.Combine(AppContext.BaseDirectory, "TestData", "pack", "checkpoint-segment-300.bin");
 
+    /// <summary>
+    /// A log image (two superblock sectors, left zero, then the ring) holding the golden entries as
+    /// three 100-entry segments at 0, 5,632 and 11,264 and their directory at 16,896 (212 bytes).
+    /// </summary>
+    private static readonly string GoldenDirectory = Path.Combine(AppContext.BaseDirectory, "TestData", "pack", "checkpoint-directory-300.bin");
+
     [Fact]
     public void Encoder_IndexThatFitsOneSegment_WritesTheGoldenSingleSegmentBytes()
     {
@@ -53,6 +59,43 @@ public sealed class CheckpointTests
 
         Assert.Equal(entries, index.Enumerate().ToList());
         Assert.False(index.TryFind(Hash.ComputeBlake3("absent"u8), out _));
+    }
+
+    [Fact]
+    public void Encoder_SegmentedIndex_WritesTheGoldenDirectoryImage()
+    {
+        var log = new TestLog();
+        var (root, segments) = log.WriteIndex(GoldenEntries(), SegmentEntries);
+        var image = log.Image();
+        if (Environment.GetEnvironmentVariable("IRMIN_WRITE_GOLDEN") == "1")
+        {
+            File.WriteAllBytes(Path.Combine(FindRepositoryRoot(), "tests", "TestData", "pack", Path.GetFileName(GoldenDirectory)), image);
+        }
+
+        Assert.Equal([0L, 5_632L, 11_264L], segments.Select(s => s.Location.Offset));
+        Assert.Equal(new Location(16_896, 212), root);
+        Assert.Equal(File.ReadAllBytes(GoldenDirectory), image);
+    }
+
+    [Fact]
+    public void Open_GoldenDirectoryImage_FindsEveryEntry()
+    {
+        var image = File.ReadAllBytes(GoldenDirectory);
+        var ring = new RingLog(MemoryBlockDevice.FromImage(image, 512, readOnly: true), Where);
+        var entries = GoldenEntries();
+
+        var index = CheckpointIndex.Open(ring, 16_896, 212, 0, image.Length - 1024, Where);
+
+        Assert.True(index.IsSegmented);
+        Assert.Equal(3, index.SegmentCount);
+        Assert.Equal(300, index.Count);
+        foreach (var (hash, location) in entries)
+        {
+            Assert.True(index.TryFind(hash, out var found));
+            Assert.Equal(location, found);
+        }
+
+        Assert.Equal(entries, index.Enumerate().ToList());
     }
 
     [Fact]
@@ -503,7 +546,18 @@ public sealed class CheckpointTests
         Assert.Throws<ArgumentException>(() => CheckpointDirectory.Encode([]));
     }
 
-    /// <summary>The deterministic entries of the golden single segment: BLAKE3 of i (little-endian i32).</summary>
+    private static string FindRepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "IrminSharp.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("IrminSharp.sln not found above the test output");
+    }
+
+    /// <summary>The deterministic entries of the golden checkpoints: BLAKE3 of i (little-endian i32) at (64 i, 44 + i).</summary>
     private static List<(Hash Hash, Location Location)> GoldenEntries()
     {
         var entries = new List<(Hash Hash, Location Location)>();
@@ -630,6 +684,9 @@ public sealed class CheckpointTests
         }
 
         public CheckpointIndex Open(Location root) => CheckpointIndex.Open(Ring, root.Offset, root.Length, LogStart, End, Where);
+
+        /// <summary>The device image up to the log end.</summary>
+        public byte[] Image() => device.SnapshotImage()[..(int)(Ring.DataStart + End)];
 
         public void Flip(long position)
         {
