@@ -12,7 +12,7 @@ internal enum RecordKind : byte
     /// <summary>The whole refs table.</summary>
     Refs = 2,
 
-    /// <summary>An index checkpoint: every object before a log position, sorted by hash.</summary>
+    /// <summary>An index checkpoint: a segment of entries sorted by hash, or the directory of a checkpoint's segments.</summary>
     Checkpoint = 3,
 
     /// <summary>Padding up to the end of the ring, so that no batch wraps.</summary>

@@ -1,0 +1,183 @@
+using System.Collections.Concurrent;
+using IrminSharp.Store;
+
+namespace IrminSharp.Backends.Pack;
+
+/// <summary>
+/// The index checkpoint a superblock points at: either a single segment (a kind-3 record with
+/// magic <c>IRMNIDX1</c>) or a directory of segments (magic <c>IRMNIDXD</c>). Finds an object's
+/// location by hash and enumerates every entry in hash order.
+/// </summary>
+/// <remarks>
+/// Opening reads the root record's header and either the single segment's fanout or the whole
+/// (small) directory; a segment listed by a directory is opened (header, fanout, first and last
+/// entries checked) on its first use, so opening costs at most one segment whatever the index size.
+/// Lookups are safe from several threads. Decoded buckets are cached, at most about 65,536 for the
+/// whole index. Damage found at open or on use throws <see cref="CorruptDataException"/> naming
+/// the record's log position.
+/// </remarks>
+internal sealed class CheckpointIndex
+{
+    private const int MaxCachedBuckets = 1 << 16;
+
+    private readonly RingLog log;
+    private readonly string where;
+    private readonly CheckpointDirectory? directory;
+    private readonly CheckpointSegment?[] segments;
+    private readonly ConcurrentDictionary<long, (Hash[] Hashes, Location[] Locations)> buckets = new();
+    private int cachedBuckets;
+
+    private CheckpointIndex(RingLog log, string where, CheckpointDirectory? directory, CheckpointSegment? single)
+    {
+        this.log = log;
+        this.where = where;
+        this.directory = directory;
+        segments = directory is null ? [single] : new CheckpointSegment?[directory.Segments.Count];
+        Count = directory?.TotalCount ?? single!.Count;
+    }
+
+    /// <summary>The number of entries in all segments.</summary>
+    public long Count { get; }
+
+    /// <summary>The number of segments (1 for a single-segment checkpoint).</summary>
+    public int SegmentCount => segments.Length;
+
+    /// <summary>Whether the root is a directory of segments rather than a single segment.</summary>
+    public bool IsSegmented => directory is not null;
+
+    /// <summary>
+    /// Opens the checkpoint whose root record (a single segment or a directory) lies at
+    /// <paramref name="rootPosition"/> and is <paramref name="rootLength"/> bytes long with its header,
+    /// as the superblock says. The root and every segment must lie in the live log
+    /// [<paramref name="logStart"/>, <paramref name="logEnd"/>).
+    /// </summary>
+    public static CheckpointIndex Open(RingLog log, long rootPosition, long rootLength, long logStart, long logEnd, string where)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(where);
+        const int Head = RecordHeader.Size + CheckpointSegment.HeaderSize;
+        if (rootLength < Head || rootLength > RecordHeader.Size + RecordHeader.MaxPayload
+            || logStart < 0 || logEnd < logStart || rootPosition < logStart || rootPosition > logEnd - rootLength)
+        {
+            throw new CorruptDataException(where, rootPosition, $"an index checkpoint of {rootLength} bytes at {rootPosition} does not fit in the log [{logStart}, {logEnd})");
+        }
+
+        Span<byte> head = stackalloc byte[Head];
+        CheckpointSegment.Read(log, rootPosition, head, where);
+        CheckRecordHeader(head, rootPosition, rootLength, where);
+        var magic = head.Slice(RecordHeader.Size, 8);
+        if (magic.SequenceEqual(CheckpointSegment.Magic))
+        {
+            var single = CheckpointSegment.Open(log, rootPosition + RecordHeader.Size, rootLength - RecordHeader.Size, where);
+            return new CheckpointIndex(log, where, null, single);
+        }
+
+        if (!magic.SequenceEqual(CheckpointDirectory.Magic))
+        {
+            throw new CorruptDataException(where, rootPosition, "the index checkpoint has neither the segment nor the directory magic");
+        }
+
+        // Check the length the header implies before reading the table.
+        if (CheckpointDirectory.ExpectedPayloadLength(head[RecordHeader.Size..]) != rootLength - RecordHeader.Size)
+        {
+            throw new CorruptDataException(where, rootPosition, "the index checkpoint directory's segment count does not match its length");
+        }
+
+        var record = new byte[rootLength];
+        CheckpointSegment.Read(log, rootPosition, record, where);
+        if (!RecordHeader.ChecksumMatches(record))
+        {
+            throw new CorruptDataException(where, rootPosition, "the index checkpoint directory record fails its checksum");
+        }
+
+        var decoded = CheckpointDirectory.Decode(record.AsSpan(RecordHeader.Size), rootPosition, logStart, where);
+        return new CheckpointIndex(log, where, decoded, null);
+    }
+
+    /// <summary>Finds the location of <paramref name="hash"/>; false when the index does not hold it.</summary>
+    public bool TryFind(Hash hash, out Location location)
+    {
+        var s = directory is null ? 0 : directory.FindSegment(hash);
+        if (s < 0)
+        {
+            location = default;
+            return false;
+        }
+
+        var segment = Segment(s);
+        var bucket = segment.BucketOf(hash);
+        var key = ((long)s << 32) | (uint)bucket;
+        if (!buckets.TryGetValue(key, out var entries))
+        {
+            entries = segment.ReadBucket(bucket);
+            if (Interlocked.Increment(ref cachedBuckets) > MaxCachedBuckets)
+            {
+                buckets.Clear();
+                Interlocked.Exchange(ref cachedBuckets, 0);
+            }
+
+            buckets[key] = entries;
+        }
+
+        var i = Array.BinarySearch(entries.Hashes, hash);
+        location = i >= 0 ? entries.Locations[i] : default;
+        return i >= 0;
+    }
+
+    /// <summary>Every entry, in hash order across segments, read segment by segment.</summary>
+    public IEnumerable<(Hash Hash, Location Location)> Enumerate()
+    {
+        for (var s = 0; s < segments.Length; s++)
+        {
+            foreach (var entry in Segment(s).Enumerate())
+            {
+                yield return entry;
+            }
+        }
+    }
+
+    private static void CheckRecordHeader(ReadOnlySpan<byte> head, long position, long length, string where)
+    {
+        if (RecordHeader.TryParse(head) is not { Kind: RecordKind.Checkpoint } header || header.TotalLength != length)
+        {
+            throw new CorruptDataException(where, position, "the index checkpoint record header is damaged");
+        }
+    }
+
+    private CheckpointSegment Segment(int s)
+    {
+        var segment = Volatile.Read(ref segments[s]);
+        if (segment is null)
+        {
+            // Two threads may both open it; the first to publish wins and the other copy is dropped.
+            var opened = OpenSegment(s);
+            segment = Interlocked.CompareExchange(ref segments[s], opened, null) ?? opened;
+        }
+
+        return segment;
+    }
+
+    /// <summary>Opens segment <paramref name="s"/> of the directory and checks it against its directory entry.</summary>
+    private CheckpointSegment OpenSegment(int s)
+    {
+        var listed = directory!.Segments[s];
+        var position = listed.Location.Offset;
+        Span<byte> head = stackalloc byte[RecordHeader.Size];
+        CheckpointSegment.Read(log, position, head, where);
+        CheckRecordHeader(head, position, listed.Location.Length, where);
+        var segment = CheckpointSegment.Open(log, position + RecordHeader.Size, listed.Location.Length - RecordHeader.Size, where);
+        if (segment.Count != listed.Count)
+        {
+            throw new CorruptDataException(where, position, $"index checkpoint segment {s} holds {segment.Count} entries; the directory says {listed.Count}");
+        }
+
+        // The segment must hold exactly the hash range the directory gives it.
+        if (segment.ReadEntryAt(0).Hash != listed.FirstHash
+            || (s + 1 < segments.Length && segment.ReadEntryAt(segment.Count - 1).Hash.CompareTo(directory.Segments[s + 1].FirstHash) >= 0))
+        {
+            throw new CorruptDataException(where, position, $"index checkpoint segment {s} does not hold the hash range its directory entry gives");
+        }
+
+        return segment;
+    }
+}
