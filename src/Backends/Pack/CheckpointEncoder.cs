@@ -127,8 +127,8 @@ internal sealed class CheckpointEncoder
         var hasB = Next(b, default, false, nameof(newer));
         while (hasA || hasB)
         {
-            var ca = a.Current;
-            var cb = b.Current;
+            var ca = hasA ? a.Current : default;
+            var cb = hasB ? b.Current : default;
             var order = !hasA ? 1 : !hasB ? -1 : ca.Hash.CompareTo(cb.Hash);
             if (order < 0)
             {

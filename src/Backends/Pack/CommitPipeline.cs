@@ -23,6 +23,7 @@ internal sealed class CommitPipeline
     private readonly LogAppender appender;
     private readonly PackOptions options;
     private readonly ObjectBytesCache cache;
+    private readonly CheckpointEncoder encoder;
     private readonly string where;
 
     public CommitPipeline(PackState state, RingLog log, PackOptions options, ObjectBytesCache cache, string where)
@@ -32,6 +33,7 @@ internal sealed class CommitPipeline
         appender = new LogAppender(log, where, options.BatchBytes);
         this.options = options;
         this.cache = cache;
+        encoder = new CheckpointEncoder(options.CheckpointSegmentEntries);
         this.where = where;
     }
 
@@ -120,7 +122,7 @@ internal sealed class CommitPipeline
         byte[]? refsPayload = null;
         long refsSnapshot;
         List<(Hash Hash, Location Location)>? sortedTail = null;
-        Checkpoint? previousCheckpoint;
+        CheckpointIndex? previousCheckpoint;
         var sb = state.Superblock;
         lock (state.Gate)
         {
@@ -175,7 +177,7 @@ internal sealed class CommitPipeline
             next = next with { RefsOffset = locations[written].Offset, RefsLength = locations[written].Length };
         }
 
-        Checkpoint? checkpoint = null;
+        CheckpointIndex? checkpoint = null;
         if (sortedTail is not null)
         {
             var fresh = new List<(Hash Hash, Location Location)>(written);
@@ -185,23 +187,39 @@ internal sealed class CommitPipeline
             }
 
             fresh.Sort(static (a, b) => a.Hash.CompareTo(b.Hash));
-            var entries = ObjectIndex.Merge(ObjectIndex.Merge(previousCheckpoint?.Enumerate() ?? [], sortedTail), fresh);
+            var entries = CheckpointEncoder.Merge(CheckpointEncoder.Merge(previousCheckpoint?.Enumerate() ?? [], sortedTail), fresh);
             if (checkpointFilter is not null)
             {
                 entries = entries.Where(e => checkpointFilter(e.Location));
             }
 
-            var sorted = entries.ToList();
-            var payload = Checkpoint.Encode(sorted);
-            var (checkpointAt, checkpointEnd) = appender.Append(sb.LogStart, end, [(RecordKind.Checkpoint, default, payload)]);
-            end = checkpointEnd;
+            // Segments stream out one at a time (a 100 M-object index is about 4.4 GB), each a
+            // record of its own; more than one needs a directory record, which the root names.
+            var segments = new List<CheckpointDirectoryEntry>();
+            long count = 0;
+            foreach (var segment in encoder.EncodeSegments(entries))
+            {
+                var (segmentAt, segmentEnd) = appender.Append(sb.LogStart, end, [(RecordKind.Checkpoint, default, segment.Payload)]);
+                segments.Add(segment.At(segmentAt[0]));
+                count += segment.Count;
+                end = segmentEnd;
+            }
+
+            var checkpointRoot = segments[0].Location;
+            if (segments.Count > 1)
+            {
+                var (directoryAt, directoryEnd) = appender.Append(sb.LogStart, end, [(RecordKind.Checkpoint, default, CheckpointDirectory.Encode(segments))]);
+                checkpointRoot = directoryAt[0];
+                end = directoryEnd;
+            }
+
             next = next with
             {
                 LogEnd = end,
-                CheckpointOffset = checkpointAt[0].Offset,
-                CheckpointLength = checkpointAt[0].Length,
+                CheckpointOffset = checkpointRoot.Offset,
+                CheckpointLength = checkpointRoot.Length,
                 CheckpointCovers = end,
-                ObjectCount = sorted.Count,
+                ObjectCount = count,
             };
             SchedulePoints.Reached("pack: checkpoint appended");
         }
@@ -209,7 +227,7 @@ internal sealed class CommitPipeline
         if (sortedTail is not null)
         {
             // Opened before the root is written: if it cannot be read back, nothing changed.
-            checkpoint = Checkpoint.Open(log, next.CheckpointOffset + RecordHeader.Size, next.CheckpointLength - RecordHeader.Size, where);
+            checkpoint = CheckpointIndex.Open(log, next.CheckpointOffset, next.CheckpointLength, next.LogStart, next.LogEnd, where);
         }
 
         SchedulePoints.Reached("pack: batch appended");

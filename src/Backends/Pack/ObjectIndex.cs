@@ -10,10 +10,10 @@ internal sealed class ObjectIndex
 {
     private readonly Dictionary<Hash, Location> tail = [];
 
-    public ObjectIndex(Checkpoint? checkpoint) => Checkpoint = checkpoint;
+    public ObjectIndex(CheckpointIndex? checkpoint) => Checkpoint = checkpoint;
 
     /// <summary>The checkpoint, if any.</summary>
-    public Checkpoint? Checkpoint { get; private set; }
+    public CheckpointIndex? Checkpoint { get; private set; }
 
     /// <summary>Objects indexed after the checkpoint.</summary>
     public int TailCount => tail.Count;
@@ -40,42 +40,13 @@ internal sealed class ObjectIndex
     }
 
     /// <summary>Makes <paramref name="replacement"/> the checkpoint and empties the tail it covers.</summary>
-    public void ReplaceCheckpoint(Checkpoint replacement)
+    public void ReplaceCheckpoint(CheckpointIndex replacement)
     {
         Checkpoint = replacement;
         tail.Clear();
     }
 
-    /// <summary>
-    /// Merges a checkpoint's entries (in hash order) with <paramref name="sortedTail"/>; the tail
-    /// wins for a hash in both. Streams: holds one entry of each side at a time.
-    /// </summary>
-    public static IEnumerable<(Hash Hash, Location Location)> Merge(IEnumerable<(Hash Hash, Location Location)> checkpointEntries, IReadOnlyList<(Hash Hash, Location Location)> sortedTail)
-    {
-        var t = 0;
-        foreach (var entry in checkpointEntries)
-        {
-            while (t < sortedTail.Count && sortedTail[t].Hash.CompareTo(entry.Hash) < 0)
-            {
-                yield return sortedTail[t++];
-            }
-
-            if (t < sortedTail.Count && sortedTail[t].Hash == entry.Hash)
-            {
-                yield return sortedTail[t++];
-                continue;
-            }
-
-            yield return entry;
-        }
-
-        while (t < sortedTail.Count)
-        {
-            yield return sortedTail[t++];
-        }
-    }
-
     /// <summary>Every entry in hash order: the checkpoint merged with the tail. Reads the checkpoint from disk.</summary>
     public IEnumerable<(Hash Hash, Location Location)> Enumerate(IReadOnlyList<(Hash Hash, Location Location)> sortedTail) =>
-        Merge(Checkpoint?.Enumerate() ?? [], sortedTail);
+        CheckpointEncoder.Merge(Checkpoint?.Enumerate() ?? [], sortedTail);
 }

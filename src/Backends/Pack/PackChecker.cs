@@ -58,7 +58,18 @@ internal static class PackChecker
                 }
             });
 
-            foreach (var (hash, location) in file.IndexedObjects())
+            List<(Hash Hash, Location Location)> indexed;
+            try
+            {
+                indexed = file.IndexedObjects();
+            }
+            catch (CorruptDataException e)
+            {
+                problems.Add(new FsckProblem(e.Offset, "index checkpoint", e.Reason));
+                indexed = [];
+            }
+
+            foreach (var (hash, location) in indexed)
             {
                 try
                 {

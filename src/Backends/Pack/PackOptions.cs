@@ -51,6 +51,9 @@ public sealed class PackOptions
     /// </summary>
     public bool RecoverDamagedRoot { get; init; }
 
+    /// <summary>Entries per index checkpoint segment; tests lower it to make several segments.</summary>
+    internal int CheckpointSegmentEntries { get; init; } = CheckpointEncoder.DefaultSegmentEntries;
+
     /// <summary>The largest batch written with one device write; tests lower it to split batches.</summary>
     internal int BatchBytes { get; init; } = 1 << 20;
 
@@ -65,6 +68,7 @@ public sealed class PackOptions
         CheckpointEvery = CheckpointEvery,
         Durability = Durability,
         BatchBytes = BatchBytes,
+        CheckpointSegmentEntries = CheckpointSegmentEntries,
         MaxObjectBytes = MaxObjectBytes,
         LockPath = LockPath,
     };

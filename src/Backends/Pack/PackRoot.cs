@@ -25,7 +25,7 @@ internal sealed record PackRoot(Superblock Superblock, RefTable Refs, ObjectInde
             refs = RefsRecord.Decode(payload, where, superblock.RefsOffset);
         }
 
-        Checkpoint? checkpoint = null;
+        CheckpointIndex? checkpoint = null;
         if (superblock.CheckpointLength > 0)
         {
             CheckWithin(superblock, superblock.CheckpointOffset, superblock.CheckpointLength, "index checkpoint", where);
@@ -34,7 +34,7 @@ internal sealed record PackRoot(Superblock Superblock, RefTable Refs, ObjectInde
                 throw new CorruptDataException(where, superblock.CheckpointOffset, "the index checkpoint claims to cover records outside the log");
             }
 
-            checkpoint = Checkpoint.Open(log, superblock.CheckpointOffset + RecordHeader.Size, superblock.CheckpointLength - RecordHeader.Size, where);
+            checkpoint = CheckpointIndex.Open(log, superblock.CheckpointOffset, superblock.CheckpointLength, superblock.LogStart, superblock.LogEnd, where);
         }
 
         var index = new ObjectIndex(checkpoint);
