@@ -326,11 +326,33 @@ public sealed class Tree
     /// Encodes every object this tree holds in memory, adds them to <paramref name="database"/>
     /// when <paramref name="persist"/>, and returns the tree's hash.
     /// </summary>
+    /// <remarks>
+    /// When persisting, every stored object the tree names where it was edited (stored children
+    /// and the stored nodes under edited ones) is checked to be in <paramref name="database"/>:
+    /// one lookup per edited node or stored child, so the cost follows the edits. A missing one
+    /// read from another store is copied in with what it reaches; one missing from its own store
+    /// is refused with <see cref="ObjectNotFoundException"/>.
+    /// </remarks>
     internal Hash Persist(ObjectDatabase database, bool persist)
     {
         if (IsContents)
         {
-            return value is { } bytes ? database.WriteContents(bytes.Span, persist) : storedHash;
+            if (value is { } bytes)
+            {
+                return database.WriteContents(bytes.Span, persist);
+            }
+
+            if (persist)
+            {
+                EnsureHeld(database);
+            }
+
+            return storedHash;
+        }
+
+        if (BaseNode is not null && persist)
+        {
+            EnsureHeld(database);
         }
 
         if (edits.IsEmpty)
@@ -358,13 +380,42 @@ public sealed class Tree
             }
         }
 
-        var result = NodeTrie.Update(database, BaseNode, changes, persist);
+        // Only hashing: read the stored node where it lives, which may be another store.
+        var reader = !persist && db is { } own && ReferenceEquals(own.Schema, database.Schema) ? own : database;
+        var result = NodeTrie.Update(reader, BaseNode, changes, persist);
         if (persist)
         {
             Volatile.Write(ref hashCache, new StrongBox<(Schema, Hash)>((database.Schema, result)));
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Makes sure <paramref name="database"/> holds this tree's stored object (the contents, or
+    /// the node under the edits): copies it, with what it reaches, from this tree's store when
+    /// that is another store, else refuses.
+    /// </summary>
+    private void EnsureHeld(ObjectDatabase database)
+    {
+        if (database.Contains(storedHash))
+        {
+            return;
+        }
+
+        if (IsNode && storedHash == database.EmptyNodeHash)
+        {
+            database.WriteNode(NodeObject.Empty);
+            return;
+        }
+
+        if (db is { } source && !ReferenceEquals(source.Store, database.Store))
+        {
+            ObjectImport.Copy(source, database, storedHash);
+            return;
+        }
+
+        throw ObjectNotFoundException.NamedByTree(storedHash, IsContents ? "contents" : "node");
     }
 
     private Tree SetAt(ImmutableArray<string> steps, int index, Tree? leaf)
