@@ -13,6 +13,9 @@ public abstract class StoreHandle<T>
 {
     private protected StoreHandle(Repository<T> repository) => Repository = repository;
 
+    /// <summary>How many gcs have removed objects from the store (see <see cref="IObjectStore.Collections"/>).</summary>
+    private long Collections => Repository.Objects.Store.Collections;
+
     /// <summary>The repository.</summary>
     public Repository<T> Repository { get; }
 
@@ -100,22 +103,30 @@ public abstract class StoreHandle<T>
         var expectedBytes = expected.Select(v => (ReadOnlyMemory<byte>)Repository.Encode(v));
         for (var attempt = 0; attempt < 1000; attempt++)
         {
-            var head = Head;
-            var tree = head is null ? Tree.Empty : Repository.TreeOf(head);
-            var current = tree.Find(path);
-            var matches = expectedBytes.HasValue
-                ? current is { IsContents: true } c && c.Value.Span.SequenceEqual(expectedBytes.Value.Span)
-                : current is null;
-            if (!matches)
+            var collections = Collections;
+            try
             {
-                return false;
-            }
+                var head = Head;
+                var tree = head is null ? Tree.Empty : Repository.TreeOf(head);
+                var current = tree.Find(path);
+                var matches = expectedBytes.HasValue
+                    ? current is { IsContents: true } c && c.Value.Span.SequenceEqual(expectedBytes.Value.Span)
+                    : current is null;
+                if (!matches)
+                {
+                    return false;
+                }
 
-            var updated = desired.HasValue ? tree.Add(path, Repository.Encode(desired.Value)) : tree.Remove(path);
-            var commit = Repository.Commit(updated, head is null ? [] : [head.Hash], Repository.Info(message));
-            if (TrySetHead(head?.Hash, commit.Hash))
+                var updated = desired.HasValue ? tree.Add(path, Repository.Encode(desired.Value)) : tree.Remove(path);
+                var commit = Repository.Commit(updated, head is null ? [] : [head.Hash], Repository.Info(message));
+                if (TrySwap(head?.Hash, commit.Hash, collections) == Swap.Moved)
+                {
+                    return true;
+                }
+            }
+            catch (ObjectNotFoundException) when (Collections != collections)
             {
-                return true;
+                // A gc ran during the attempt and removed what it built on: try again.
             }
         }
 
@@ -127,9 +138,19 @@ public abstract class StoreHandle<T>
     /// chosen strategy. Returns the new head, or the unchanged head when the body changed nothing.
     /// </summary>
     /// <remarks>
+    /// <para>
     /// The body sees snapshot isolation: the head as it was when the attempt started. It may run
-    /// more than once under <see cref="TransactionStrategy.TestAndSet"/>, so it must not have
-    /// side effects outside the transaction.
+    /// more than once, so it must not have side effects outside the transaction: under
+    /// <see cref="TransactionStrategy.TestAndSet"/> when the head moved, and under any strategy
+    /// when a garbage collection ran during the attempt.
+    /// </para>
+    /// <para>
+    /// A gc may remove the objects an attempt has written before a branch names them. So an
+    /// attempt notes <see cref="IObjectStore.Collections"/> when it starts, and reruns (counting
+    /// as a retry) if the count changed by the time its commit is written, or if it meets a
+    /// missing object (<see cref="ObjectNotFoundException"/>, from moving the head or earlier)
+    /// after the count changed.
+    /// </para>
     /// </remarks>
     public Commit? Transact(Action<Transaction<T>> body, TransactionOptions? options = null)
     {
@@ -137,60 +158,93 @@ public abstract class StoreHandle<T>
         options ??= TransactionOptions.Default;
         for (var attempt = 0; attempt <= options.MaxRetries; attempt++)
         {
-            var snapshot = Head;
-            var start = snapshot is null ? Tree.Empty : Repository.TreeOf(snapshot);
-            var tx = new Transaction<T>(Repository, snapshot, start);
-            body(tx);
-            if (ReferenceEquals(tx.Tree, start))
+            var collections = Collections;
+            try
             {
-                return snapshot;
+                if (TryAttempt(body, options, attempt, collections, out var result))
+                {
+                    return result;
+                }
             }
-
-            if (!tx.Tree.IsNode)
+            catch (ObjectNotFoundException) when (Collections != collections)
             {
-                throw new InvalidOperationException("A transaction's root must be a node.");
-            }
-
-            var root = tx.Tree.Persist(Repository.Objects, persist: true);
-            if (root == snapshot?.Root)
-            {
-                return snapshot;
-            }
-
-            var info = options.Info ?? Repository.Info(options.Message);
-            var parents = snapshot is null ? [] : ImmutableArray.Create(snapshot.Hash);
-            Commit commit;
-
-            // Every transaction is an event of its own. Two that made byte-identical commits (same
-            // parent, tree, author, message and second) would collapse into one object and lose
-            // an update, so a later one is dated a second on until its commit is new.
-            while (!Repository.Objects.TryWriteNewCommit(root, parents, info, out commit))
-            {
-                info = info with { Timestamp = info.Timestamp + 1 };
-            }
-
-            if (TrySetHead(snapshot?.Hash, commit.Hash))
-            {
-                return commit;
-            }
-
-            switch (options.Strategy)
-            {
-                case TransactionStrategy.Set:
-                    while (true)
-                    {
-                        if (TrySetHead(HeadHash, commit.Hash))
-                        {
-                            return commit;
-                        }
-                    }
-
-                case TransactionStrategy.Merge:
-                    return MergeIn(commit.Hash, info, options.MaxRetries - attempt);
+                // A gc ran during the attempt and removed what it built on: run it again.
             }
         }
 
         throw new RefConflictException(Describe(), null, HeadHash);
+    }
+
+    /// <summary>
+    /// One attempt of <see cref="Transact"/>: true with the head it leaves, or false when the
+    /// attempt must run again.
+    /// </summary>
+    private bool TryAttempt(Action<Transaction<T>> body, TransactionOptions options, int attempt, long collections, out Commit? result)
+    {
+        var snapshot = Head;
+        var start = snapshot is null ? Tree.Empty : Repository.TreeOf(snapshot);
+        var tx = new Transaction<T>(Repository, snapshot, start);
+        body(tx);
+        result = snapshot;
+        if (ReferenceEquals(tx.Tree, start))
+        {
+            return true;
+        }
+
+        if (!tx.Tree.IsNode)
+        {
+            throw new InvalidOperationException("A transaction's root must be a node.");
+        }
+
+        var root = tx.Tree.Persist(Repository.Objects, persist: true);
+        if (root == snapshot?.Root)
+        {
+            return true;
+        }
+
+        var info = options.Info ?? Repository.Info(options.Message);
+        var parents = snapshot is null ? [] : ImmutableArray.Create(snapshot.Hash);
+        Commit commit;
+
+        // Every transaction is an event of its own. Two that made byte-identical commits (same
+        // parent, tree, author, message and second) would collapse into one object and lose
+        // an update, so a later one is dated a second on until its commit is new.
+        while (!Repository.Objects.TryWriteNewCommit(root, parents, info, out commit))
+        {
+            info = info with { Timestamp = info.Timestamp + 1 };
+        }
+
+        switch (TrySwap(snapshot?.Hash, commit.Hash, collections))
+        {
+            case Swap.Moved:
+                result = commit;
+                return true;
+            case Swap.Collected:
+                return false;
+        }
+
+        switch (options.Strategy)
+        {
+            case TransactionStrategy.Set:
+                while (true)
+                {
+                    var head = HeadHash;
+                    switch (TrySwap(head, commit.Hash, collections))
+                    {
+                        case Swap.Moved:
+                            result = commit;
+                            return true;
+                        case Swap.Collected:
+                            return false;
+                    }
+                }
+
+            case TransactionStrategy.Merge:
+                result = MergeIn(commit.Hash, info, options.MaxRetries - attempt, collections);
+                return result is not null;
+            default:
+                return false;
+        }
     }
 
     /// <summary>
@@ -222,26 +276,34 @@ public abstract class StoreHandle<T>
         Repository.GetCommit(theirs);
         for (var attempt = 0; attempt < 1000; attempt++)
         {
-            var ours = HeadHash;
-            if (ours is null)
+            var collections = Collections;
+            try
             {
-                if (TrySetHead(null, theirs))
+                var ours = HeadHash;
+                if (ours is null)
                 {
-                    return MergeResult<Commit>.Ok(Repository.GetCommit(theirs));
+                    if (TrySwap(null, theirs, collections) == Swap.Moved)
+                    {
+                        return MergeResult<Commit>.Ok(Repository.GetCommit(theirs));
+                    }
+
+                    continue;
                 }
 
-                continue;
-            }
+                var merged = Repository.MergeCommits(ours.Value, theirs, info);
+                if (!merged.TryGetValue(out var commit))
+                {
+                    return merged;
+                }
 
-            var merged = Repository.MergeCommits(ours.Value, theirs, info);
-            if (!merged.TryGetValue(out var commit))
-            {
-                return merged;
+                if (commit.Hash == ours || TrySwap(ours, commit.Hash, collections) == Swap.Moved)
+                {
+                    return merged;
+                }
             }
-
-            if (commit.Hash == ours || TrySetHead(ours, commit.Hash))
+            catch (ObjectNotFoundException) when (Collections != collections)
             {
-                return merged;
+                // A gc ran during the attempt and removed what it built on: try again.
             }
         }
 
@@ -312,16 +374,24 @@ public abstract class StoreHandle<T>
     /// <summary>A short description for messages: the branch name or "detached head".</summary>
     public abstract string Describe();
 
-    private Commit MergeIn(Hash commit, CommitInfo info, int retries)
+    /// <summary>
+    /// Merges a transaction's commit into the head until the head holds the merge; null when a
+    /// gc ran since the attempt started (<paramref name="collections"/>) and the attempt must run
+    /// again.
+    /// </summary>
+    private Commit? MergeIn(Hash commit, CommitInfo info, int retries, long collections)
     {
         for (var attempt = 0; attempt <= Math.Max(retries, 0) + 1000; attempt++)
         {
             var ours = HeadHash;
             if (ours is null)
             {
-                if (TrySetHead(null, commit))
+                switch (TrySwap(null, commit, collections))
                 {
-                    return Repository.GetCommit(commit);
+                    case Swap.Moved:
+                        return Repository.GetCommit(commit);
+                    case Swap.Collected:
+                        return null;
                 }
 
                 continue;
@@ -333,12 +403,55 @@ public abstract class StoreHandle<T>
                 throw new MergeConflictException(merged.Conflicts);
             }
 
-            if (result.Hash == ours || TrySetHead(ours, result.Hash))
+            if (result.Hash == ours)
             {
                 return result;
+            }
+
+            switch (TrySwap(ours, result.Hash, collections))
+            {
+                case Swap.Moved:
+                    return result;
+                case Swap.Collected:
+                    return null;
             }
         }
 
         throw new RefConflictException(Describe(), null, HeadHash);
+    }
+
+    /// <summary>
+    /// Moves the head from <paramref name="expected"/> to <paramref name="desired"/>, unless a gc
+    /// ran since the attempt started (<paramref name="collections"/>): it may have removed
+    /// objects <paramref name="desired"/> names, which were not yet on any branch.
+    /// </summary>
+    private Swap TrySwap(Hash? expected, Hash desired, long collections)
+    {
+        if (Collections != collections)
+        {
+            return Swap.Collected;
+        }
+
+        try
+        {
+            return TrySetHead(expected, desired) ? Swap.Moved : Swap.HeadMoved;
+        }
+        catch (ObjectNotFoundException) when (Collections != collections)
+        {
+            return Swap.Collected;
+        }
+    }
+
+    /// <summary>How an attempt to move the head ended.</summary>
+    private enum Swap
+    {
+        /// <summary>The head moved to the new commit.</summary>
+        Moved,
+
+        /// <summary>The head was not where the attempt expected; nothing moved.</summary>
+        HeadMoved,
+
+        /// <summary>A gc ran during the attempt; nothing moved and the attempt must run again.</summary>
+        Collected,
     }
 }
