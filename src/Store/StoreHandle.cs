@@ -226,19 +226,8 @@ public abstract class StoreHandle<T>
         switch (options.Strategy)
         {
             case TransactionStrategy.Set:
-                while (true)
-                {
-                    var head = HeadHash;
-                    switch (TrySwap(head, commit.Hash, collections))
-                    {
-                        case Swap.Moved:
-                            result = commit;
-                            return true;
-                        case Swap.Collected:
-                            return false;
-                    }
-                }
-
+                result = SetOver(start, tx.Tree, info, options.MaxRetries - attempt, collections);
+                return result is not null;
             case TransactionStrategy.Merge:
                 result = MergeIn(commit.Hash, info, options.MaxRetries - attempt, collections);
                 return result is not null;
@@ -412,6 +401,45 @@ public abstract class StoreHandle<T>
             {
                 case Swap.Moved:
                     return result;
+                case Swap.Collected:
+                    return null;
+            }
+        }
+
+        throw new RefConflictException(Describe(), null, HeadHash);
+    }
+
+    /// <summary>
+    /// Applies a transaction's changes (from <paramref name="start"/>, its snapshot's tree, to
+    /// <paramref name="edited"/>) on top of the current head's tree and commits that with the
+    /// head as parent, until the head holds it; null when a gc ran since the attempt started
+    /// (<paramref name="collections"/>) and the attempt must run again.
+    /// </summary>
+    private Commit? SetOver(Tree start, Tree edited, CommitInfo info, int retries, long collections)
+    {
+        var changes = new List<TreeChange>();
+        TreeDiff.Diff(Repository.Objects, start, edited, StorePath.Root, changes);
+        for (var attempt = 0; attempt <= Math.Max(retries, 0) + 1000; attempt++)
+        {
+            var head = Head;
+            var tree = TreeDiff.Apply(head is null ? Tree.Empty : Repository.TreeOf(head), changes);
+            var root = tree.Persist(Repository.Objects, persist: true);
+            if (head is not null && root == head.Root)
+            {
+                return head;
+            }
+
+            var parents = head is null ? [] : ImmutableArray.Create(head.Hash);
+            Commit commit;
+            while (!Repository.Objects.TryWriteNewCommit(root, parents, info, out commit))
+            {
+                info = info with { Timestamp = info.Timestamp + 1 };
+            }
+
+            switch (TrySwap(head?.Hash, commit.Hash, collections))
+            {
+                case Swap.Moved:
+                    return commit;
                 case Swap.Collected:
                     return null;
             }

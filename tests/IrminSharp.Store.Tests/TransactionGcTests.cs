@@ -124,6 +124,45 @@ public sealed class TransactionGcTests
     }
 
     [Fact]
+    public void Transact_SetStrategy_GcBeforeTheSecondSwap_RerunsTheAttempt()
+    {
+        var objects = new CollectingObjectStore();
+        var refs = new CheckingRefStore(objects);
+        using var repo = Repository<string>.Open(objects, refs, StringContents.Instance);
+        var main = repo.Main;
+        var other = repo.Branch("main");
+        main.Set("a", "1");
+        var swaps = 0;
+        refs.BeforeSwap = () =>
+        {
+            if (swaps > 0 && ++swaps == 3)
+            {
+                Gc(repo, objects);
+            }
+        };
+        var runs = 0;
+
+        main.Transact(
+            tx =>
+            {
+                runs++;
+                if (runs == 1)
+                {
+                    other.Set("y", "theirs");
+                    swaps = 1;
+                }
+
+                tx.Set("x", "mine");
+            },
+            new TransactionOptions { Strategy = TransactionStrategy.Set });
+
+        Assert.Equal(2, runs);
+        Assert.Equal("mine", main.Get("x"));
+        Assert.Equal("theirs", main.Get("y"));
+        AssertClosed(repo);
+    }
+
+    [Fact]
     public void TestAndSet_GcRemovesTheCommitBeforeTheSwap_Retries()
     {
         var objects = new CollectingObjectStore();
