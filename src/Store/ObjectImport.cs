@@ -12,6 +12,33 @@ namespace IrminSharp.Store;
 internal static class ObjectImport
 {
     /// <summary>
+    /// Makes sure <paramref name="target"/> holds <paramref name="hash"/>, an object a tree read
+    /// from <paramref name="source"/> names: copies it, with what it reaches, when the source is
+    /// another store, else refuses with <see cref="ObjectNotFoundException"/>.
+    /// </summary>
+    public static void EnsureHeld(ObjectDatabase target, ObjectDatabase? source, Hash hash, EntryKind kind)
+    {
+        if (target.Contains(hash))
+        {
+            return;
+        }
+
+        if (kind == EntryKind.Node && hash == target.EmptyNodeHash)
+        {
+            target.WriteNode(NodeObject.Empty);
+            return;
+        }
+
+        if (source is not null && !ReferenceEquals(source.Store, target.Store))
+        {
+            Copy(source, target, hash);
+            return;
+        }
+
+        throw ObjectNotFoundException.NamedByTree(hash, kind == EntryKind.Contents ? "contents" : "node");
+    }
+
+    /// <summary>
     /// Copies <paramref name="root"/> and every object it reaches that <paramref name="target"/>
     /// lacks from <paramref name="source"/>.
     /// </summary>

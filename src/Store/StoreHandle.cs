@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using IrminSharp.Merge;
 
 namespace IrminSharp.Store;
@@ -14,7 +13,7 @@ public abstract class StoreHandle<T>
     private protected StoreHandle(Repository<T> repository) => Repository = repository;
 
     /// <summary>How many gcs have removed objects from the store (see <see cref="IObjectStore.Collections"/>).</summary>
-    private long Collections => Repository.Objects.Store.Collections;
+    internal long Collections => Repository.Objects.Store.Collections;
 
     /// <summary>The repository.</summary>
     public Repository<T> Repository { get; }
@@ -119,7 +118,7 @@ public abstract class StoreHandle<T>
 
                 var updated = desired.HasValue ? tree.Add(path, Repository.Encode(desired.Value)) : tree.Remove(path);
                 var commit = Repository.Commit(updated, head is null ? [] : [head.Hash], Repository.Info(message));
-                if (TrySwap(head?.Hash, commit.Hash, collections) == Swap.Moved)
+                if (TransactionRunner.TrySwap(this, head?.Hash, commit.Hash, collections) == HeadSwap.Moved)
                 {
                     return true;
                 }
@@ -155,85 +154,7 @@ public abstract class StoreHandle<T>
     public Commit? Transact(Action<Transaction<T>> body, TransactionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(body);
-        options ??= TransactionOptions.Default;
-        for (var attempt = 0; attempt <= options.MaxRetries; attempt++)
-        {
-            var collections = Collections;
-            try
-            {
-                if (TryAttempt(body, options, attempt, collections, out var result))
-                {
-                    return result;
-                }
-            }
-            catch (ObjectNotFoundException) when (Collections != collections)
-            {
-                // A gc ran during the attempt and removed what it built on: run it again.
-            }
-        }
-
-        throw new RefConflictException(Describe(), null, HeadHash);
-    }
-
-    /// <summary>
-    /// One attempt of <see cref="Transact"/>: true with the head it leaves, or false when the
-    /// attempt must run again.
-    /// </summary>
-    private bool TryAttempt(Action<Transaction<T>> body, TransactionOptions options, int attempt, long collections, out Commit? result)
-    {
-        var snapshot = Head;
-        var start = snapshot is null ? Tree.Empty : Repository.TreeOf(snapshot);
-        var tx = new Transaction<T>(Repository, snapshot, start);
-        body(tx);
-        result = snapshot;
-        if (ReferenceEquals(tx.Tree, start))
-        {
-            return true;
-        }
-
-        if (!tx.Tree.IsNode)
-        {
-            throw new InvalidOperationException("A transaction's root must be a node.");
-        }
-
-        var root = tx.Tree.Persist(Repository.Objects, persist: true);
-        if (root == snapshot?.Root)
-        {
-            return true;
-        }
-
-        var info = options.Info ?? Repository.Info(options.Message);
-        var parents = snapshot is null ? [] : ImmutableArray.Create(snapshot.Hash);
-        Commit commit;
-
-        // Every transaction is an event of its own. Two that made byte-identical commits (same
-        // parent, tree, author, message and second) would collapse into one object and lose
-        // an update, so a later one is dated a second on until its commit is new.
-        while (!Repository.Objects.TryWriteNewCommit(root, parents, info, out commit))
-        {
-            info = info with { Timestamp = info.Timestamp + 1 };
-        }
-
-        switch (TrySwap(snapshot?.Hash, commit.Hash, collections))
-        {
-            case Swap.Moved:
-                result = commit;
-                return true;
-            case Swap.Collected:
-                return false;
-        }
-
-        switch (options.Strategy)
-        {
-            case TransactionStrategy.Set:
-                result = SetOver(start, tx.Tree, info, options.MaxRetries - attempt, collections);
-                return result is not null;
-            case TransactionStrategy.Merge:
-                result = MergeIn(commit.Hash, info, options.MaxRetries - attempt, collections);
-                return result is not null;
-            default:
-                return false;
-        }
+        return TransactionRunner.Run(this, body, options ?? TransactionOptions.Default);
     }
 
     /// <summary>
@@ -271,7 +192,7 @@ public abstract class StoreHandle<T>
                 var ours = HeadHash;
                 if (ours is null)
                 {
-                    if (TrySwap(null, theirs, collections) == Swap.Moved)
+                    if (TransactionRunner.TrySwap(this, null, theirs, collections) == HeadSwap.Moved)
                     {
                         return MergeResult<Commit>.Ok(Repository.GetCommit(theirs));
                     }
@@ -285,7 +206,7 @@ public abstract class StoreHandle<T>
                     return merged;
                 }
 
-                if (commit.Hash == ours || TrySwap(ours, commit.Hash, collections) == Swap.Moved)
+                if (commit.Hash == ours || TransactionRunner.TrySwap(this, ours, commit.Hash, collections) == HeadSwap.Moved)
                 {
                     return merged;
                 }
@@ -362,124 +283,4 @@ public abstract class StoreHandle<T>
 
     /// <summary>A short description for messages: the branch name or "detached head".</summary>
     public abstract string Describe();
-
-    /// <summary>
-    /// Merges a transaction's commit into the head until the head holds the merge; null when a
-    /// gc ran since the attempt started (<paramref name="collections"/>) and the attempt must run
-    /// again.
-    /// </summary>
-    private Commit? MergeIn(Hash commit, CommitInfo info, int retries, long collections)
-    {
-        for (var attempt = 0; attempt <= Math.Max(retries, 0) + 1000; attempt++)
-        {
-            var ours = HeadHash;
-            if (ours is null)
-            {
-                switch (TrySwap(null, commit, collections))
-                {
-                    case Swap.Moved:
-                        return Repository.GetCommit(commit);
-                    case Swap.Collected:
-                        return null;
-                }
-
-                continue;
-            }
-
-            var merged = Repository.MergeCommits(ours.Value, commit, info with { Message = info.Message + " (merged)" });
-            if (!merged.TryGetValue(out var result))
-            {
-                throw new MergeConflictException(merged.Conflicts);
-            }
-
-            if (result.Hash == ours)
-            {
-                return result;
-            }
-
-            switch (TrySwap(ours, result.Hash, collections))
-            {
-                case Swap.Moved:
-                    return result;
-                case Swap.Collected:
-                    return null;
-            }
-        }
-
-        throw new RefConflictException(Describe(), null, HeadHash);
-    }
-
-    /// <summary>
-    /// Applies a transaction's changes (from <paramref name="start"/>, its snapshot's tree, to
-    /// <paramref name="edited"/>) on top of the current head's tree and commits that with the
-    /// head as parent, until the head holds it; null when a gc ran since the attempt started
-    /// (<paramref name="collections"/>) and the attempt must run again.
-    /// </summary>
-    private Commit? SetOver(Tree start, Tree edited, CommitInfo info, int retries, long collections)
-    {
-        var changes = new List<TreeChange>();
-        TreeDiff.Diff(Repository.Objects, start, edited, StorePath.Root, changes);
-        for (var attempt = 0; attempt <= Math.Max(retries, 0) + 1000; attempt++)
-        {
-            var head = Head;
-            var tree = TreeDiff.Apply(head is null ? Tree.Empty : Repository.TreeOf(head), changes);
-            var root = tree.Persist(Repository.Objects, persist: true);
-            if (head is not null && root == head.Root)
-            {
-                return head;
-            }
-
-            var parents = head is null ? [] : ImmutableArray.Create(head.Hash);
-            Commit commit;
-            while (!Repository.Objects.TryWriteNewCommit(root, parents, info, out commit))
-            {
-                info = info with { Timestamp = info.Timestamp + 1 };
-            }
-
-            switch (TrySwap(head?.Hash, commit.Hash, collections))
-            {
-                case Swap.Moved:
-                    return commit;
-                case Swap.Collected:
-                    return null;
-            }
-        }
-
-        throw new RefConflictException(Describe(), null, HeadHash);
-    }
-
-    /// <summary>
-    /// Moves the head from <paramref name="expected"/> to <paramref name="desired"/>, unless a gc
-    /// ran since the attempt started (<paramref name="collections"/>): it may have removed
-    /// objects <paramref name="desired"/> names, which were not yet on any branch.
-    /// </summary>
-    private Swap TrySwap(Hash? expected, Hash desired, long collections)
-    {
-        if (Collections != collections)
-        {
-            return Swap.Collected;
-        }
-
-        try
-        {
-            return TrySetHead(expected, desired) ? Swap.Moved : Swap.HeadMoved;
-        }
-        catch (ObjectNotFoundException) when (Collections != collections)
-        {
-            return Swap.Collected;
-        }
-    }
-
-    /// <summary>How an attempt to move the head ended.</summary>
-    private enum Swap
-    {
-        /// <summary>The head moved to the new commit.</summary>
-        Moved,
-
-        /// <summary>The head was not where the attempt expected; nothing moved.</summary>
-        HeadMoved,
-
-        /// <summary>A gc ran during the attempt; nothing moved and the attempt must run again.</summary>
-        Collected,
-    }
 }

@@ -344,7 +344,7 @@ public sealed class Tree
 
             if (persist)
             {
-                EnsureHeld(database);
+                ObjectImport.EnsureHeld(database, db, storedHash, Kind);
             }
 
             return storedHash;
@@ -352,7 +352,7 @@ public sealed class Tree
 
         if (BaseNode is not null && persist)
         {
-            EnsureHeld(database);
+            ObjectImport.EnsureHeld(database, db, storedHash, Kind);
         }
 
         if (edits.IsEmpty)
@@ -389,33 +389,6 @@ public sealed class Tree
         }
 
         return result;
-    }
-
-    /// <summary>
-    /// Makes sure <paramref name="database"/> holds this tree's stored object (the contents, or
-    /// the node under the edits): copies it, with what it reaches, from this tree's store when
-    /// that is another store, else refuses.
-    /// </summary>
-    private void EnsureHeld(ObjectDatabase database)
-    {
-        if (database.Contains(storedHash))
-        {
-            return;
-        }
-
-        if (IsNode && storedHash == database.EmptyNodeHash)
-        {
-            database.WriteNode(NodeObject.Empty);
-            return;
-        }
-
-        if (db is { } source && !ReferenceEquals(source.Store, database.Store))
-        {
-            ObjectImport.Copy(source, database, storedHash);
-            return;
-        }
-
-        throw ObjectNotFoundException.NamedByTree(storedHash, IsContents ? "contents" : "node");
     }
 
     private Tree SetAt(ImmutableArray<string> steps, int index, Tree? leaf)
