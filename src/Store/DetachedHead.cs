@@ -5,10 +5,20 @@ namespace IrminSharp.Store;
 /// commits themselves are stored and can be named later with a branch or tag.
 /// </summary>
 /// <typeparam name="T">The type of the values.</typeparam>
+/// <remarks>
+/// Watchers see every move of the head in the order the moves took effect, each on its own queue
+/// and on a thread other than the writer's, as with a branch. A watcher that throws affects
+/// neither the writer nor the other watchers.
+/// </remarks>
+#pragma warning disable CA1001 // The watchers hold no resource: a subscription's queue and pump end when the subscription is disposed.
 public sealed class DetachedHead<T> : StoreHandle<T>
+#pragma warning restore CA1001
 {
+    /// <summary>The name the head's changes are published under; no real ref has it.</summary>
+    private const string HeadName = "HEAD";
+
     private readonly Lock gate = new();
-    private readonly List<Action<HeadChange>> watchers = [];
+    private readonly RefWatchers watchers = new();
     private Hash? head;
 
     internal DetachedHead(Repository<T> repository, Hash? head)
@@ -29,7 +39,6 @@ public sealed class DetachedHead<T> : StoreHandle<T>
     /// <inheritdoc/>
     public override bool TrySetHead(Hash? expected, Hash desired)
     {
-        Action<HeadChange>[] toCall;
         lock (gate)
         {
             if (head != expected)
@@ -38,46 +47,26 @@ public sealed class DetachedHead<T> : StoreHandle<T>
             }
 
             head = desired;
-            toCall = [.. watchers];
-        }
 
-        if (toCall.Length > 0)
-        {
-            var change = new HeadChange(expected is { } o ? Repository.GetCommit(o) : null, Repository.GetCommit(desired));
-            foreach (var watcher in toCall)
+            // Published under the lock that orders the moves, so every queue sees them in order.
+            if (expected != desired)
             {
-                watcher(change);
+                watchers.Publish(new RefChange(HeadName, expected, desired));
             }
-        }
 
-        return true;
+            return true;
+        }
     }
 
     /// <inheritdoc/>
     public override IDisposable Watch(Action<HeadChange> onChange)
     {
         ArgumentNullException.ThrowIfNull(onChange);
-        lock (gate)
-        {
-            watchers.Add(onChange);
-        }
-
-        return new Unsubscriber(() =>
-        {
-            lock (gate)
-            {
-                watchers.Remove(onChange);
-            }
-        });
+        return watchers.Subscribe(change => onChange(new HeadChange(
+            change.Old is { } o ? Repository.GetCommit(o) : null,
+            change.New is { } n ? Repository.GetCommit(n) : null)));
     }
 
     /// <inheritdoc/>
     public override string Describe() => "detached head";
-
-    private sealed class Unsubscriber(Action dispose) : IDisposable
-    {
-        private Action? dispose = dispose;
-
-        public void Dispose() => Interlocked.Exchange(ref dispose, null)?.Invoke();
-    }
 }

@@ -7,15 +7,18 @@ namespace IrminSharp.Store;
 /// Typed access to an <see cref="IObjectStore"/> through a <see cref="Schema"/>: reads decode and
 /// cache nodes and commits; writes encode, hash and add.
 /// </summary>
-/// <remarks>Safe for concurrent use.</remarks>
+/// <remarks>
+/// Safe for concurrent use. The caches are dropped when the store reports a garbage collection
+/// (<see cref="IObjectStore.Collections"/> changes), so a collected object is not served from
+/// memory afterwards; each cached read compares that count, without a lock.
+/// </remarks>
 public sealed class ObjectDatabase
 {
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? scratch;
 
-    private readonly ObjectCache<Hash, NodeObject> nodes;
-    private readonly ObjectCache<Hash, Commit> commits;
-    private readonly ObjectCache<PathLookup, NodeEntry> paths;
+    private readonly int cacheCapacity;
+    private Caches caches;
 
     /// <summary>Creates the database over a store.</summary>
     public ObjectDatabase(IObjectStore store, Schema schema, int cacheCapacity = 100_000)
@@ -24,9 +27,8 @@ public sealed class ObjectDatabase
         ArgumentNullException.ThrowIfNull(schema);
         Store = store;
         Schema = schema;
-        nodes = new ObjectCache<Hash, NodeObject>(cacheCapacity);
-        commits = new ObjectCache<Hash, Commit>(cacheCapacity);
-        paths = new ObjectCache<PathLookup, NodeEntry>(cacheCapacity);
+        this.cacheCapacity = cacheCapacity;
+        caches = new Caches(store.Collections, cacheCapacity);
         EmptyNodeHash = HashNode(NodeObject.Empty);
     }
 
@@ -49,6 +51,7 @@ public sealed class ObjectDatabase
     /// <summary>Reads a node (flat or inner).</summary>
     public NodeObject ReadNode(Hash hash)
     {
+        var nodes = Current().Nodes;
         if (nodes.TryGet(hash, out var node))
         {
             return node;
@@ -67,10 +70,12 @@ public sealed class ObjectDatabase
     /// <summary>
     /// Finds the entry at <paramref name="path"/> (not the root) under the stored node
     /// <paramref name="root"/>. Found entries are cached by (root, path), like an operating
-    /// system's directory entry cache: a stored root never changes, so nothing is invalidated.
+    /// system's directory entry cache: a stored root never changes, so nothing is invalidated
+    /// until a garbage collection, which drops the cache.
     /// </summary>
     public bool TryFindEntry(Hash root, StorePath path, out NodeEntry entry)
     {
+        var paths = Current().Paths;
         var key = new PathLookup(root, path);
         if (paths.TryGet(key, out entry))
         {
@@ -109,6 +114,7 @@ public sealed class ObjectDatabase
     /// <summary>Reads a commit.</summary>
     public Commit ReadCommit(Hash hash)
     {
+        var commits = Current().Commits;
         if (commits.TryGet(hash, out var commit))
         {
             return commit;
@@ -122,6 +128,7 @@ public sealed class ObjectDatabase
     /// <summary>Reads a commit; false when it is absent or the object is not a commit.</summary>
     public bool TryReadCommit(Hash hash, out Commit commit)
     {
+        var commits = Current().Commits;
         if (commits.TryGet(hash, out commit))
         {
             return true;
@@ -158,6 +165,7 @@ public sealed class ObjectDatabase
     /// <summary>Encodes a node, and adds it to the store when <paramref name="persist"/>.</summary>
     public Hash WriteNode(NodeObject node, bool persist = true)
     {
+        var nodes = Current().Nodes;
         var buffer = Scratch();
         Schema.EncodeNode(node, buffer);
         var hash = Finish(buffer, persist);
@@ -186,6 +194,7 @@ public sealed class ObjectDatabase
     private Commit WriteCommit(Hash root, ImmutableArray<Hash> parents, CommitInfo info, bool persist, out bool added)
     {
         ArgumentNullException.ThrowIfNull(info);
+        var commits = Current().Commits;
         long height = 0;
         foreach (var parent in parents)
         {
@@ -205,6 +214,25 @@ public sealed class ObjectDatabase
         return commit;
     }
 
+    /// <summary>
+    /// The caches for the store's current collection count; new, empty ones when a gc ran since.
+    /// A read takes them before touching the store and adds to the same ones, so what it read
+    /// before a gc lands in caches that are already discarded.
+    /// </summary>
+    private Caches Current()
+    {
+        var current = Volatile.Read(ref caches);
+        var collections = Store.Collections;
+        if (current.Collections == collections)
+        {
+            return current;
+        }
+
+        var fresh = new Caches(collections, cacheCapacity);
+        var found = Interlocked.CompareExchange(ref caches, fresh, current);
+        return ReferenceEquals(found, current) ? fresh : found;
+    }
+
     private static ArrayBufferWriter<byte> Scratch()
     {
         var buffer = scratch ??= new ArrayBufferWriter<byte>(4096);
@@ -221,5 +249,17 @@ public sealed class ObjectDatabase
         }
 
         return hash;
+    }
+
+    /// <summary>The decoded objects and path lookups, valid for one collection count of the store.</summary>
+    private sealed class Caches(long collections, int capacity)
+    {
+        public long Collections { get; } = collections;
+
+        public ObjectCache<Hash, NodeObject> Nodes { get; } = new(capacity);
+
+        public ObjectCache<Hash, Commit> Commits { get; } = new(capacity);
+
+        public ObjectCache<PathLookup, NodeEntry> Paths { get; } = new(capacity);
     }
 }

@@ -10,8 +10,13 @@ namespace IrminSharp.Store;
 /// <typeparam name="T">The type of the values stored at paths.</typeparam>
 /// <remarks>
 /// Safe for concurrent use. Branches move only by compare-and-swap, so concurrent writers never
-/// lose a commit silently: a transaction either retries, merges, or fails with
-/// <see cref="RefConflictException"/>.
+/// lose a commit silently: when the head moved under a transaction, it either reruns on the new
+/// head (<see cref="TransactionStrategy.TestAndSet"/>), merges its commit into the new head
+/// (<see cref="TransactionStrategy.Merge"/>), applies its changes on top of the new head with its
+/// values winning at the paths it wrote (<see cref="TransactionStrategy.Set"/>), or fails with
+/// <see cref="RefConflictException"/>. Each way, the concurrent commits stay in the branch's
+/// history, and only <see cref="TransactionStrategy.Set"/> replaces a concurrent write, and only
+/// at a path the transaction itself wrote.
 /// </remarks>
 public sealed class Repository<T> : IDisposable
 {

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using IrminSharp.Merge;
 
 namespace IrminSharp.Store;
@@ -12,6 +11,9 @@ namespace IrminSharp.Store;
 public abstract class StoreHandle<T>
 {
     private protected StoreHandle(Repository<T> repository) => Repository = repository;
+
+    /// <summary>How many gcs have removed objects from the store (see <see cref="IObjectStore.Collections"/>).</summary>
+    internal long Collections => Repository.Objects.Store.Collections;
 
     /// <summary>The repository.</summary>
     public Repository<T> Repository { get; }
@@ -100,22 +102,30 @@ public abstract class StoreHandle<T>
         var expectedBytes = expected.Select(v => (ReadOnlyMemory<byte>)Repository.Encode(v));
         for (var attempt = 0; attempt < 1000; attempt++)
         {
-            var head = Head;
-            var tree = head is null ? Tree.Empty : Repository.TreeOf(head);
-            var current = tree.Find(path);
-            var matches = expectedBytes.HasValue
-                ? current is { IsContents: true } c && c.Value.Span.SequenceEqual(expectedBytes.Value.Span)
-                : current is null;
-            if (!matches)
+            var collections = Collections;
+            try
             {
-                return false;
-            }
+                var head = Head;
+                var tree = head is null ? Tree.Empty : Repository.TreeOf(head);
+                var current = tree.Find(path);
+                var matches = expectedBytes.HasValue
+                    ? current is { IsContents: true } c && c.Value.Span.SequenceEqual(expectedBytes.Value.Span)
+                    : current is null;
+                if (!matches)
+                {
+                    return false;
+                }
 
-            var updated = desired.HasValue ? tree.Add(path, Repository.Encode(desired.Value)) : tree.Remove(path);
-            var commit = Repository.Commit(updated, head is null ? [] : [head.Hash], Repository.Info(message));
-            if (TrySetHead(head?.Hash, commit.Hash))
+                var updated = desired.HasValue ? tree.Add(path, Repository.Encode(desired.Value)) : tree.Remove(path);
+                var commit = Repository.Commit(updated, head is null ? [] : [head.Hash], Repository.Info(message));
+                if (TransactionRunner.TrySwap(this, head?.Hash, commit.Hash, collections) == HeadSwap.Moved)
+                {
+                    return true;
+                }
+            }
+            catch (ObjectNotFoundException) when (Collections != collections)
             {
-                return true;
+                // A gc ran during the attempt and removed what it built on: try again.
             }
         }
 
@@ -127,70 +137,24 @@ public abstract class StoreHandle<T>
     /// chosen strategy. Returns the new head, or the unchanged head when the body changed nothing.
     /// </summary>
     /// <remarks>
+    /// <para>
     /// The body sees snapshot isolation: the head as it was when the attempt started. It may run
-    /// more than once under <see cref="TransactionStrategy.TestAndSet"/>, so it must not have
-    /// side effects outside the transaction.
+    /// more than once, so it must not have side effects outside the transaction: under
+    /// <see cref="TransactionStrategy.TestAndSet"/> when the head moved, and under any strategy
+    /// when a garbage collection ran during the attempt.
+    /// </para>
+    /// <para>
+    /// A gc may remove the objects an attempt has written before a branch names them. So an
+    /// attempt notes <see cref="IObjectStore.Collections"/> when it starts, and reruns (counting
+    /// as a retry) if the count changed by the time its commit is written, or if it meets a
+    /// missing object (<see cref="ObjectNotFoundException"/>, from moving the head or earlier)
+    /// after the count changed.
+    /// </para>
     /// </remarks>
     public Commit? Transact(Action<Transaction<T>> body, TransactionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(body);
-        options ??= TransactionOptions.Default;
-        for (var attempt = 0; attempt <= options.MaxRetries; attempt++)
-        {
-            var snapshot = Head;
-            var start = snapshot is null ? Tree.Empty : Repository.TreeOf(snapshot);
-            var tx = new Transaction<T>(Repository, snapshot, start);
-            body(tx);
-            if (ReferenceEquals(tx.Tree, start))
-            {
-                return snapshot;
-            }
-
-            if (!tx.Tree.IsNode)
-            {
-                throw new InvalidOperationException("A transaction's root must be a node.");
-            }
-
-            var root = tx.Tree.Persist(Repository.Objects, persist: true);
-            if (root == snapshot?.Root)
-            {
-                return snapshot;
-            }
-
-            var info = options.Info ?? Repository.Info(options.Message);
-            var parents = snapshot is null ? [] : ImmutableArray.Create(snapshot.Hash);
-            Commit commit;
-
-            // Every transaction is an event of its own. Two that made byte-identical commits (same
-            // parent, tree, author, message and second) would collapse into one object and lose
-            // an update, so a later one is dated a second on until its commit is new.
-            while (!Repository.Objects.TryWriteNewCommit(root, parents, info, out commit))
-            {
-                info = info with { Timestamp = info.Timestamp + 1 };
-            }
-
-            if (TrySetHead(snapshot?.Hash, commit.Hash))
-            {
-                return commit;
-            }
-
-            switch (options.Strategy)
-            {
-                case TransactionStrategy.Set:
-                    while (true)
-                    {
-                        if (TrySetHead(HeadHash, commit.Hash))
-                        {
-                            return commit;
-                        }
-                    }
-
-                case TransactionStrategy.Merge:
-                    return MergeIn(commit.Hash, info, options.MaxRetries - attempt);
-            }
-        }
-
-        throw new RefConflictException(Describe(), null, HeadHash);
+        return TransactionRunner.Run(this, body, options ?? TransactionOptions.Default);
     }
 
     /// <summary>
@@ -222,26 +186,34 @@ public abstract class StoreHandle<T>
         Repository.GetCommit(theirs);
         for (var attempt = 0; attempt < 1000; attempt++)
         {
-            var ours = HeadHash;
-            if (ours is null)
+            var collections = Collections;
+            try
             {
-                if (TrySetHead(null, theirs))
+                var ours = HeadHash;
+                if (ours is null)
                 {
-                    return MergeResult<Commit>.Ok(Repository.GetCommit(theirs));
+                    if (TransactionRunner.TrySwap(this, null, theirs, collections) == HeadSwap.Moved)
+                    {
+                        return MergeResult<Commit>.Ok(Repository.GetCommit(theirs));
+                    }
+
+                    continue;
                 }
 
-                continue;
-            }
+                var merged = Repository.MergeCommits(ours.Value, theirs, info);
+                if (!merged.TryGetValue(out var commit))
+                {
+                    return merged;
+                }
 
-            var merged = Repository.MergeCommits(ours.Value, theirs, info);
-            if (!merged.TryGetValue(out var commit))
-            {
-                return merged;
+                if (commit.Hash == ours || TransactionRunner.TrySwap(this, ours, commit.Hash, collections) == HeadSwap.Moved)
+                {
+                    return merged;
+                }
             }
-
-            if (commit.Hash == ours || TrySetHead(ours, commit.Hash))
+            catch (ObjectNotFoundException) when (Collections != collections)
             {
-                return merged;
+                // A gc ran during the attempt and removed what it built on: try again.
             }
         }
 
@@ -311,34 +283,4 @@ public abstract class StoreHandle<T>
 
     /// <summary>A short description for messages: the branch name or "detached head".</summary>
     public abstract string Describe();
-
-    private Commit MergeIn(Hash commit, CommitInfo info, int retries)
-    {
-        for (var attempt = 0; attempt <= Math.Max(retries, 0) + 1000; attempt++)
-        {
-            var ours = HeadHash;
-            if (ours is null)
-            {
-                if (TrySetHead(null, commit))
-                {
-                    return Repository.GetCommit(commit);
-                }
-
-                continue;
-            }
-
-            var merged = Repository.MergeCommits(ours.Value, commit, info with { Message = info.Message + " (merged)" });
-            if (!merged.TryGetValue(out var result))
-            {
-                throw new MergeConflictException(merged.Conflicts);
-            }
-
-            if (result.Hash == ours || TrySetHead(ours, result.Hash))
-            {
-                return result;
-            }
-        }
-
-        throw new RefConflictException(Describe(), null, HeadHash);
-    }
 }

@@ -326,11 +326,33 @@ public sealed class Tree
     /// Encodes every object this tree holds in memory, adds them to <paramref name="database"/>
     /// when <paramref name="persist"/>, and returns the tree's hash.
     /// </summary>
+    /// <remarks>
+    /// When persisting, every stored object the tree names where it was edited (stored children
+    /// and the stored nodes under edited ones) is checked to be in <paramref name="database"/>:
+    /// one lookup per edited node or stored child, so the cost follows the edits. A missing one
+    /// read from another store is copied in with what it reaches; one missing from its own store
+    /// is refused with <see cref="ObjectNotFoundException"/>.
+    /// </remarks>
     internal Hash Persist(ObjectDatabase database, bool persist)
     {
         if (IsContents)
         {
-            return value is { } bytes ? database.WriteContents(bytes.Span, persist) : storedHash;
+            if (value is { } bytes)
+            {
+                return database.WriteContents(bytes.Span, persist);
+            }
+
+            if (persist)
+            {
+                ObjectImport.EnsureHeld(database, db, storedHash, Kind);
+            }
+
+            return storedHash;
+        }
+
+        if (BaseNode is not null && persist)
+        {
+            ObjectImport.EnsureHeld(database, db, storedHash, Kind);
         }
 
         if (edits.IsEmpty)
@@ -358,7 +380,9 @@ public sealed class Tree
             }
         }
 
-        var result = NodeTrie.Update(database, BaseNode, changes, persist);
+        // Only hashing: read the stored node where it lives, which may be another store.
+        var reader = !persist && db is { } own && ReferenceEquals(own.Schema, database.Schema) ? own : database;
+        var result = NodeTrie.Update(reader, BaseNode, changes, persist);
         if (persist)
         {
             Volatile.Write(ref hashCache, new StrongBox<(Schema, Hash)>((database.Schema, result)));

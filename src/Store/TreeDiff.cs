@@ -118,4 +118,19 @@ internal static class TreeDiff
             }
         }
     }
+
+    /// <summary>
+    /// <paramref name="tree"/> with <paramref name="changes"/> (from <see cref="Diff"/>) applied:
+    /// each changed path takes the change's new contents, or is removed. A change's removals come
+    /// before its additions, so a path that turned from contents into a node, or back, applies.
+    /// </summary>
+    public static Tree Apply(Tree tree, IReadOnlyList<TreeChange> changes)
+    {
+        foreach (var change in changes)
+        {
+            tree = change.New is { } contents ? tree.AddTree(change.Path, contents) : tree.Remove(change.Path);
+        }
+
+        return tree;
+    }
 }
