@@ -68,10 +68,15 @@ public readonly struct ScheduledLock : IEquatable<ScheduledLock>
     }
 
     /// <summary>Takes the lock and returns a scope that releases it when disposed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Scope EnterScope()
     {
-        Enter();
-        return new Scope(this);
+        if (ScheduleHooks.Installed is { } controller)
+        {
+            controller.OnAcquiring(this);
+        }
+
+        return new Scope(this, inner.EnterScope());
     }
 
     /// <inheritdoc/>
@@ -95,22 +100,30 @@ public readonly struct ScheduledLock : IEquatable<ScheduledLock>
     /// <summary>Holds a <see cref="ScheduledLock"/> until disposed, like <see cref="Lock.Scope"/>.</summary>
     public ref struct Scope
     {
-        private readonly ScheduledLock gate;
-        private bool held;
+        private Lock.Scope scope;
+        private ScheduledLock gate;
 
-        internal Scope(ScheduledLock gate)
+        internal Scope(ScheduledLock gate, Lock.Scope scope)
         {
             this.gate = gate;
-            held = true;
+            this.scope = scope;
         }
 
         /// <summary>Releases the lock; later calls do nothing.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Dispose()
         {
-            if (held)
+            var held = gate;
+            if (held.inner is null)
             {
-                held = false;
-                gate.Exit();
+                return;
+            }
+
+            gate = default;
+            scope.Dispose();
+            if (ScheduleHooks.Installed is { } controller)
+            {
+                controller.OnReleased(held);
             }
         }
     }
