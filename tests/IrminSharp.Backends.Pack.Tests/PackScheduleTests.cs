@@ -18,7 +18,7 @@ public sealed class PackScheduleTests(ITestOutputHelper output)
         {
             Device = PackFixture.NewDevice(sectors: 4096);
             Pack = PackStore.Create(Device, NativeSchema.Instance.Name, Merge.CounterContents.Instance.Name,
-                new PackOptions { Durability = PackDurability.EveryRefUpdate }, "scheduled pack", ownsDevice: false);
+                new PackOptions { Durability = PackDurability.EveryRefUpdate, CheckpointEvery = 4 }, "scheduled pack", ownsDevice: false);
             Repo = PackFixture.Repo(Pack);
             Repo.Main.Set("a", 0);
             Repo.Main.Set("b", 0);
@@ -44,7 +44,9 @@ public sealed class PackScheduleTests(ITestOutputHelper output)
         const int Commits = 3;
         World? world = null;
         var merge = new TransactionOptions { Strategy = TransactionStrategy.Merge };
-        var result = ScheduleExplorer.Explore(new ExploreOptions { Schedules = 150, Seed = 1 }, _ =>
+        // IRMIN_SCHEDULES=N explores more (a deep run); CI explores the default.
+        var schedules = int.TryParse(Environment.GetEnvironmentVariable("IRMIN_SCHEDULES"), out var n) ? n : 600;
+        var result = ScheduleExplorer.Explore(new ExploreOptions { Schedules = schedules, Seed = 1 }, _ =>
         {
             world?.Dispose();
             var w = world = new World();
@@ -62,6 +64,14 @@ public sealed class PackScheduleTests(ITestOutputHelper output)
                 writer("b"),
                 () =>
                 {
+                    // Garbage, then the same contents again while a gc may be walking.
+                    w.Repo.Main.Transact(tx => tx.Set("g", 7), merge);
+                    w.Repo.Main.Transact(tx => tx.Remove("g"), merge);
+                    SchedulePoint.Here("g removed");
+                    w.Repo.Main.Transact(tx => tx.Set("g", 7), merge);
+                },
+                () =>
+                {
                     w.Pack.Gc(NativeSchema.Instance);
                     SchedulePoint.Here("gc done");
                     w.Pack.Gc(NativeSchema.Instance);
@@ -72,15 +82,18 @@ public sealed class PackScheduleTests(ITestOutputHelper output)
             var w = world!;
             Assert.Equal(Commits, w.Repo.Main.Get("a"));
             Assert.Equal(Commits, w.Repo.Main.Get("b"));
-            Assert.True(w.Pack.Fsck(NativeSchema.Instance).IsClean);
+            Assert.Equal(7, w.Repo.Main.Get("g"));
+            var fsck = w.Pack.Fsck(NativeSchema.Instance);
+            Assert.True(fsck.IsClean, string.Join("; ", fsck.Problems));
             using var reopened = PackFixture.Reopen(w.Device.SnapshotImage());
             using var repo = PackFixture.Repo(reopened);
             Assert.Equal(Commits, repo.Main.Get("a"));
             Assert.Equal(Commits, repo.Main.Get("b"));
+            Assert.Equal(7, repo.Main.Get("g"));
         });
         world?.Dispose();
-        output.WriteLine(result.ToString());
-        Assert.Equal(150, result.Schedules);
+        output.WriteLine($"schedule exploration: {result.Schedules} schedules, {result.DistinctInterleavings} distinct interleavings of two writers, a garbage re-creator and two gcs ({result})");
+        Assert.Equal(schedules, result.Schedules);
         Assert.True(result.DistinctInterleavings > 10, result.ToString());
     }
 }

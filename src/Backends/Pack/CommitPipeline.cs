@@ -17,7 +17,7 @@ internal sealed class CommitPipeline
     /// <summary>At close, a tail this long is folded into a checkpoint so the next open is quick.</summary>
     private const int CloseCheckpointThreshold = 4096;
 
-    private readonly Lock flushGate = new();
+    private readonly ScheduledLock flushGate = new("pack.flush");
     private readonly PackState state;
     private readonly RingLog log;
     private readonly LogAppender appender;
@@ -41,16 +41,16 @@ internal sealed class CommitPipeline
     public long MaxPayload => appender.MaxPayload;
 
     /// <summary>Held while appending; a reader reloading its root takes it too.</summary>
-    public Lock FlushGate => flushGate;
+    public ScheduledLock FlushGate => flushGate;
 
     /// <summary>Writes a new superblock generation that records this process as the writer.</summary>
     public void ClaimWriter()
     {
-        lock (flushGate)
+        using (flushGate.EnterScope())
         {
             var next = state.Superblock with { Generation = state.Superblock.Generation + 1, WriterPid = Environment.ProcessId };
             SuperblockPair.Write(log.Device, next);
-            lock (state.Gate)
+            using (state.Gate.EnterScope())
             {
                 state.Superblock = next;
             }
@@ -65,7 +65,7 @@ internal sealed class CommitPipeline
     /// </summary>
     public void Commit()
     {
-        lock (flushGate)
+        using (flushGate.EnterScope())
         {
             WriteRoot(withCheckpoint: false);
             if (CheckpointDue(Math.Max(options.CheckpointEvery, (state.Index.Checkpoint?.Count ?? 0) / 2)))
@@ -81,7 +81,7 @@ internal sealed class CommitPipeline
     /// </summary>
     public void WriteCheckpoint()
     {
-        lock (flushGate)
+        using (flushGate.EnterScope())
         {
             WriteRoot(withCheckpoint: true);
         }
@@ -89,7 +89,7 @@ internal sealed class CommitPipeline
 
     private bool CheckpointDue(long threshold)
     {
-        lock (state.Gate)
+        using (state.Gate.EnterScope())
         {
             // Geometric: rewriting the checkpoint costs its size, so wait for the tail to reach
             // half of it; the total cost stays linear in the objects written.
@@ -124,7 +124,7 @@ internal sealed class CommitPipeline
         List<(Hash Hash, Location Location)>? sortedTail = null;
         CheckpointIndex? previousCheckpoint;
         var sb = state.Superblock;
-        lock (state.Gate)
+        using (state.Gate.EnterScope())
         {
             refsSnapshot = state.RefsVersion;
             var refsChanged = state.RefsVersion != state.DurableRefsVersion || newLogStart is not null;
@@ -151,6 +151,8 @@ internal sealed class CommitPipeline
 
             previousCheckpoint = state.Index.Checkpoint;
         }
+
+        SchedulePoint.Here("pack: root snapshot taken");
 
         var records = new List<(RecordKind, Hash, byte[])>(objects.Count + (extra?.Count ?? 0) + 2);
         foreach (var (hash, bytes) in objects)
@@ -221,7 +223,7 @@ internal sealed class CommitPipeline
                 CheckpointCovers = end,
                 ObjectCount = count,
             };
-            SchedulePoints.Reached("pack: checkpoint appended");
+            SchedulePoint.Here("pack: checkpoint appended");
         }
 
         if (sortedTail is not null)
@@ -230,12 +232,12 @@ internal sealed class CommitPipeline
             checkpoint = CheckpointIndex.Open(log, next.CheckpointOffset, next.CheckpointLength, next.LogStart, next.LogEnd, where);
         }
 
-        SchedulePoints.Reached("pack: batch appended");
+        SchedulePoint.Here("pack: batch appended");
         log.Device.Flush();
-        SchedulePoints.Reached("pack: batch flushed");
+        SchedulePoint.Here("pack: batch flushed");
         SuperblockPair.Write(log.Device, next);
 
-        lock (state.Gate)
+        using (state.Gate.EnterScope())
         {
             for (var i = 0; i < written; i++)
             {
@@ -271,10 +273,10 @@ internal sealed class CommitPipeline
     /// </summary>
     public (long CopyStart, List<Hash> Roots) BeginCollection()
     {
-        lock (flushGate)
+        using (flushGate.EnterScope())
         {
             WriteRoot(withCheckpoint: false);
-            lock (state.Gate)
+            using (state.Gate.EnterScope())
             {
                 state.WrittenDuringGc = [];
                 return (state.AppendEnd, state.Refs.List().Select(r => r.Value).ToList());
@@ -293,11 +295,11 @@ internal sealed class CommitPipeline
             return;
         }
 
-        lock (flushGate)
+        using (flushGate.EnterScope())
         {
             var records = copies.Select(c => (RecordKind.Object, c.Hash, c.Bytes)).ToList();
             var (locations, end) = appender.Append(state.Superblock.LogStart, state.AppendEnd, records);
-            lock (state.Gate)
+            using (state.Gate.EnterScope())
             {
                 for (var i = 0; i < copies.Count; i++)
                 {
@@ -307,7 +309,7 @@ internal sealed class CommitPipeline
                 state.AppendEnd = end;
             }
 
-            SchedulePoints.Reached("gc: copies appended");
+            SchedulePoint.Here("gc: copies appended");
         }
     }
 
@@ -319,9 +321,9 @@ internal sealed class CommitPipeline
     /// </summary>
     public void FinishCollection(long copyStart, Func<IReadOnlyCollection<Hash>, IReadOnlyCollection<Hash>, List<(Hash Hash, byte[] Bytes)>> finalCopies)
     {
-        lock (flushGate)
+        using (flushGate.EnterScope())
         {
-            lock (state.Gate)
+            using (state.Gate.EnterScope())
             {
                 WriteRoot(withCheckpoint: false);
                 var roots = state.Refs.List().Select(r => r.Value).ToList();
@@ -338,7 +340,7 @@ internal sealed class CommitPipeline
     /// <summary>Stops recording writes for a gc that failed; the old log is still the whole log.</summary>
     public void AbandonCollection()
     {
-        lock (state.Gate)
+        using (state.Gate.EnterScope())
         {
             state.WrittenDuringGc = null;
         }
@@ -350,7 +352,7 @@ internal sealed class CommitPipeline
         Commit();
         if (CheckpointDue(CloseCheckpointThreshold))
         {
-            lock (flushGate)
+            using (flushGate.EnterScope())
             {
                 TryWriteCheckpoint();
             }

@@ -12,7 +12,7 @@ internal static class PackChecker
 {
     public static FsckReport Check(PackFile file, ObjectDatabase db, IProgress<double>? progress)
     {
-        lock (file.Maintenance)
+        using (file.Maintenance.EnterScope())
         {
             file.Commit();
             var problems = ImmutableArray.CreateBuilder<FsckProblem>();

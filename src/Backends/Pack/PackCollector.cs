@@ -21,7 +21,7 @@ internal static class PackCollector
 
     public static GcResult Collect(PackFile file, Schema schema, IReadOnlyCollection<Hash> keep)
     {
-        lock (file.Maintenance)
+        using (file.Maintenance.EnterScope())
         {
             var (copyStart, refRoots) = file.Pipeline.BeginCollection();
             var before = file.Current;
@@ -43,6 +43,7 @@ internal static class PackCollector
                     }
                 });
                 file.Pipeline.AppendCopies(batch);
+                SchedulePoint.Here("gc: marked and copied");
                 var marked = live.Count;
                 file.Pipeline.FinishCollection(copyStart, (roots, written) =>
                 {
@@ -81,15 +82,24 @@ internal static class PackCollector
         var children = new List<Hash>();
         while (stack.TryPop(out var hash))
         {
-            if (!done.Add(hash))
+            if (done.Contains(hash))
             {
                 continue;
             }
 
             if (!file.TryLocate(hash, out var location))
             {
+                // Added, not yet written: a ref swapped after the commit that began the gc. Its
+                // write will be recorded, and the last step walks from it.
+                if (file.IsPending(hash))
+                {
+                    continue;
+                }
+
                 throw new CorruptDataException(file.Where, -1, $"object {hash} is reachable from the refs but not stored; gc stopped with nothing changed (run fsck)");
             }
+
+            done.Add(hash);
 
             var bytes = file.ReadRecord(location, RecordKind.Object, hash);
             children.Clear();

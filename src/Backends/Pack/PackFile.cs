@@ -16,7 +16,7 @@ namespace IrminSharp.Backends.Pack;
 /// </remarks>
 internal sealed class PackFile : IDisposable
 {
-    private readonly Lock maintenance = new();
+    private readonly ScheduledLock maintenance = new("pack.maintenance");
     private readonly RingLog log;
     private readonly PackOptions options;
     private readonly string where;
@@ -42,7 +42,7 @@ internal sealed class PackFile : IDisposable
     {
         get
         {
-            lock (state.Gate)
+            using (state.Gate.EnterScope())
             {
                 return state.Superblock;
             }
@@ -66,7 +66,7 @@ internal sealed class PackFile : IDisposable
     {
         get
         {
-            lock (state.Gate)
+            using (state.Gate.EnterScope())
             {
                 return state.Collections;
             }
@@ -78,7 +78,7 @@ internal sealed class PackFile : IDisposable
     {
         get
         {
-            lock (state.Gate)
+            using (state.Gate.EnterScope())
             {
                 return state.DurableRefsVersion;
             }
@@ -188,7 +188,7 @@ internal sealed class PackFile : IDisposable
         {
             Location location;
             long seen;
-            lock (state.Gate)
+            using (state.Gate.EnterScope())
             {
                 if (state.Pending.TryGetValue(hash, out var fresh))
                 {
@@ -204,6 +204,7 @@ internal sealed class PackFile : IDisposable
                 }
             }
 
+            SchedulePoint.Here("pack: object located");
             byte[] payload;
             try
             {
@@ -228,7 +229,7 @@ internal sealed class PackFile : IDisposable
             return true;
         }
 
-        lock (state.Gate)
+        using (state.Gate.EnterScope())
         {
             return state.Pending.ContainsKey(hash) || state.Index.Contains(hash);
         }
@@ -244,7 +245,7 @@ internal sealed class PackFile : IDisposable
             throw new ObjectTooLargeException(hash, encoded.Length, MaxObjectBytes, where);
         }
 
-        lock (state.Gate)
+        using (state.Gate.EnterScope())
         {
             if (state.Pending.ContainsKey(hash) || state.Index.Contains(hash))
             {
@@ -259,7 +260,7 @@ internal sealed class PackFile : IDisposable
 
     public bool TryReadRef(string name, out Hash value)
     {
-        lock (state.Gate)
+        using (state.Gate.EnterScope())
         {
             return state.Refs.TryGet(name, out value);
         }
@@ -267,7 +268,7 @@ internal sealed class PackFile : IDisposable
 
     public IReadOnlyList<KeyValuePair<string, Hash>> ListRefs(string prefix)
     {
-        lock (state.Gate)
+        using (state.Gate.EnterScope())
         {
             return state.Refs.List(prefix);
         }
@@ -281,7 +282,7 @@ internal sealed class PackFile : IDisposable
     public bool SwapRef(string name, Hash? expected, Hash? desired, out Hash? actual, out long version)
     {
         ThrowIfReadOnly();
-        lock (state.Gate)
+        using (state.Gate.EnterScope())
         {
             if (desired is { } d && !state.Pending.ContainsKey(d) && !state.Index.Contains(d))
             {
@@ -305,7 +306,7 @@ internal sealed class PackFile : IDisposable
 
     private bool LogMovedSince(long seenCollections)
     {
-        lock (state.Gate)
+        using (state.Gate.EnterScope())
         {
             if (state.Collections != seenCollections)
             {
@@ -327,7 +328,7 @@ internal sealed class PackFile : IDisposable
             return false;
         }
 
-        lock (pipeline.FlushGate)
+        using (pipeline.FlushGate.EnterScope())
         {
             var candidates = SuperblockPair.ReadValid(log.Device);
             if (candidates.Count == 0 || candidates[0].Generation == Current.Generation)
@@ -336,7 +337,7 @@ internal sealed class PackFile : IDisposable
             }
 
             var root = PackRoot.Load(log, candidates[0], where);
-            lock (state.Gate)
+            using (state.Gate.EnterScope())
             {
                 var moved = root.Superblock.LogStart != state.Superblock.LogStart;
                 state.Superblock = root.Superblock;
@@ -360,7 +361,7 @@ internal sealed class PackFile : IDisposable
     {
         List<(Hash Hash, Location Location)> sortedTail;
         ObjectIndex current;
-        lock (state.Gate)
+        using (state.Gate.EnterScope())
         {
             sortedTail = state.Index.SortedTail();
             current = state.Index;
@@ -374,7 +375,7 @@ internal sealed class PackFile : IDisposable
     {
         get
         {
-            lock (state.Gate)
+            using (state.Gate.EnterScope())
             {
                 return (state.Index.Checkpoint?.Count ?? 0) + state.Index.TailCount;
             }
@@ -383,14 +384,14 @@ internal sealed class PackFile : IDisposable
 
     internal IReadOnlyDictionary<string, Hash> RefsSnapshot()
     {
-        lock (state.Gate)
+        using (state.Gate.EnterScope())
         {
             return new Dictionary<string, Hash>(state.Refs.List());
         }
     }
 
     /// <summary>Held by gc and fsck, which must not run at once.</summary>
-    internal Lock Maintenance => maintenance;
+    internal ScheduledLock Maintenance => maintenance;
 
     /// <summary>
     /// Makes every object added and every ref swapped so far durable (see
@@ -414,10 +415,19 @@ internal sealed class PackFile : IDisposable
     /// <summary>gc's steps (see <see cref="PackCollector"/>).</summary>
     internal CommitPipeline Pipeline => pipeline;
 
+    /// <summary>Whether an object is added and not yet written.</summary>
+    internal bool IsPending(Hash hash)
+    {
+        using (state.Gate.EnterScope())
+        {
+            return state.Pending.ContainsKey(hash);
+        }
+    }
+
     /// <summary>Where an object is, if indexed.</summary>
     internal bool TryLocate(Hash hash, out Location location)
     {
-        lock (state.Gate)
+        using (state.Gate.EnterScope())
         {
             return state.Index.TryFind(hash, out location);
         }

@@ -15,7 +15,7 @@ namespace IrminSharp.Backends.Pack;
 public sealed class PackRefStore : IRefStore
 {
     private readonly PackStore owner;
-    private readonly Lock order = new();
+    private readonly ScheduledLock order = new("refs.order");
     private readonly RefWatchers watchers = new();
     private readonly Queue<(long Version, RefChange Change)> unpublished = new();
 
@@ -30,7 +30,7 @@ public sealed class PackRefStore : IRefStore
     {
         ArgumentNullException.ThrowIfNull(name);
         long version;
-        lock (order)
+        using (order.EnterScope())
         {
             if (!owner.File.SwapRef(name, expected, desired, out actual, out version))
             {
@@ -43,6 +43,7 @@ public sealed class PackRefStore : IRefStore
             }
         }
 
+        SchedulePoint.Here("refs: swapped in memory");
         if (owner.Options.Durability == PackDurability.EveryRefUpdate)
         {
             try
@@ -79,7 +80,7 @@ public sealed class PackRefStore : IRefStore
     /// <summary>Publishes, in swap order, every queued change whose swap is durable.</summary>
     private void Publish(long durable)
     {
-        lock (order)
+        using (order.EnterScope())
         {
             while (unpublished.TryPeek(out var next) && next.Version <= durable)
             {
@@ -91,7 +92,7 @@ public sealed class PackRefStore : IRefStore
 
     private void Undo(string name, Hash? expected, Hash? desired, long version)
     {
-        lock (order)
+        using (order.EnterScope())
         {
             // Not durable: undo the swap unless another writer moved the ref on since.
             if (!owner.File.SwapRef(name, desired, expected, out _, out var undoVersion))

@@ -9,7 +9,7 @@ namespace IrminSharp.Backends.Pack;
 /// </summary>
 internal sealed class PackState(PackRoot root)
 {
-    public Lock Gate { get; } = new();
+    public ScheduledLock Gate { get; } = new("pack.state");
 
     /// <summary>Objects added and not yet written, by hash.</summary>
     public Dictionary<Hash, byte[]> Pending { get; } = [];
