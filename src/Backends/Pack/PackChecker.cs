@@ -6,11 +6,27 @@ namespace IrminSharp.Backends.Pack;
 /// <summary>
 /// fsck for a pack: every record's checksum and every object's hash in the live log, every indexed
 /// object read back, and everything reachable from the refs present and decodable. Runs beside
-/// writers (they only append past the log it checks), never beside a gc.
+/// writers (they only append past the log it checks), never beside a gc in its process.
 /// </summary>
 internal static class PackChecker
 {
     public static FsckReport Check(PackFile file, ObjectDatabase db, IProgress<double>? progress)
+    {
+        // A reader in another process than the writer cannot hold gc off: if the writer's gc moved
+        // the log while the check read it, what it found may be overwritten bytes. Check again
+        // from the newest root.
+        for (var attempt = 0; ; attempt++)
+        {
+            var start = file.Current.LogStart;
+            var report = CheckOnce(file, db, progress);
+            if (report.IsClean || !file.IsReadOnly || attempt == 2 || !file.Refresh() || file.Current.LogStart == start)
+            {
+                return report;
+            }
+        }
+    }
+
+    private static FsckReport CheckOnce(PackFile file, ObjectDatabase db, IProgress<double>? progress)
     {
         using (file.Maintenance.EnterScope())
         {

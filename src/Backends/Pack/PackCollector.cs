@@ -87,11 +87,11 @@ internal static class PackCollector
                 continue;
             }
 
-            if (!file.TryLocate(hash, out var location))
+            if (!file.TryLocate(hash, out var location, out var pending))
             {
                 // Added, not yet written: a ref swapped after the commit that began the gc. Its
                 // write will be recorded, and the last step walks from it.
-                if (file.IsPending(hash))
+                if (pending)
                 {
                     continue;
                 }

@@ -415,12 +415,22 @@ internal sealed class PackFile : IDisposable
     /// <summary>gc's steps (see <see cref="PackCollector"/>).</summary>
     internal CommitPipeline Pipeline => pipeline;
 
-    /// <summary>Whether an object is added and not yet written.</summary>
-    internal bool IsPending(Hash hash)
+    /// <summary>
+    /// Where an object is, if indexed; else whether it is added and not yet written. One look,
+    /// so an object cannot move from one to the other in between.
+    /// </summary>
+    internal bool TryLocate(Hash hash, out Location location, out bool pending)
     {
         using (state.Gate.EnterScope())
         {
-            return state.Pending.ContainsKey(hash);
+            pending = false;
+            if (state.Index.TryFind(hash, out location))
+            {
+                return true;
+            }
+
+            pending = state.Pending.ContainsKey(hash);
+            return false;
         }
     }
 
