@@ -10,15 +10,15 @@ public sealed class GcConcurrencyTests
     [Fact]
     public void Gc_WriterRecreatesGarbageDuringTheWalk_KeepsIt()
     {
-        // "b" = 7 is written, then removed: its contents object is garbage. While gc walks the
-        // live objects, a writer sets "b" = 7 again: the contents object exists, so nothing new is
-        // written for it, and the writer's new commit names it.
+        // "b" = 7 is written, then main is moved back: its contents object is garbage. While gc
+        // walks the live objects, a writer sets "b" = 7 again: the contents object exists, so
+        // nothing new is written for it, and the writer's new commit names it.
         var device = PackFixture.NewDevice();
         using var pack = PackFixture.Create(device);
         using var repo = PackFixture.Repo(pack);
-        repo.Main.Set("a", 1);
-        repo.Main.Set("b", 7);
-        repo.Main.Remove("b");
+        var start = repo.Main.Set("a", 1);
+        var garbage = repo.Main.Set("b", 7);
+        Assert.True(repo.Main.TrySetHead(garbage.Hash, start.Hash));
         Exception? writerFailure = null;
         var schema = new HookedSchema(() =>
         {
