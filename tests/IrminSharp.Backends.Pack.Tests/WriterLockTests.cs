@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using IrminSharp.Backends.Block;
 using Xunit;
 
 namespace IrminSharp.Backends.Pack.Tests;
@@ -21,6 +22,33 @@ public sealed class WriterLockTests : IDisposable
         Assert.Equal(Environment.ProcessId, e.Pid);
         Assert.Contains($"locked by pid {Environment.ProcessId}", e.Message, StringComparison.Ordinal);
         Assert.Equal(WriterLock.DescribeProcess(Environment.ProcessId), e.ProcessName);
+    }
+
+    [Fact]
+    public void FileDevices_TwoOpensOfOneFile_LockEachOtherOutThroughWriterLockPath()
+    {
+        var path = Path.Combine(dir, "store.pack");
+        File.CreateSymbolicLink(Path.Combine(dir, "alias.pack"), path);
+        using var first = FileBlockDevice.Open(path, new FileBlockDeviceOptions { CreateSectors = 64 });
+        using var second = FileBlockDevice.Open(Path.Combine(dir, "alias.pack"));
+        Assert.Equal(first.WriterLockPath, second.WriterLockPath);
+
+        using var held = WriterLock.Acquire(first.WriterLockPath, "first");
+        var e = Assert.Throws<StoreLockedException>(() => WriterLock.Acquire(((IBlockDevice)second).WriterLockPath!, "second"));
+        Assert.Equal(Environment.ProcessId, e.Pid);
+        Assert.True(WriterLock.IsHeld(second.WriterLockPath));
+    }
+
+    [Fact]
+    public void IsHeld_FreeOrMissingLock_IsFalse_AndLeavesTheFileAlone()
+    {
+        var path = Path.Combine(dir, "store.pack.lock");
+        Assert.False(WriterLock.IsHeld(path));
+        Assert.False(WriterLock.IsHeld(Path.Combine(dir, "no-such-dir", "x.lock")));
+        Assert.False(File.Exists(path));
+        File.WriteAllText(path, "12345\n");
+        Assert.False(WriterLock.IsHeld(path));
+        Assert.Equal("12345\n", File.ReadAllText(path));
     }
 
     [Fact]

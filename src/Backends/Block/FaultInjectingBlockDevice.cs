@@ -116,6 +116,9 @@ public sealed class FaultInjectingBlockDevice : IBlockDevice
     /// <inheritdoc/>
     public bool IsReadOnly => inner.IsReadOnly;
 
+    /// <summary>The inner device's writer lock: faults change nothing about who may write.</summary>
+    public string? WriterLockPath => inner.WriterLockPath;
+
     private bool IsPowerLost => failAfterWrites is { } limit && writes.Count >= limit;
 
     /// <summary>Reads touching <paramref name="sector"/> fail with an <see cref="IOException"/>.</summary>

@@ -41,6 +41,31 @@ internal sealed class WriterLock : IDisposable
     }
 
     /// <summary>
+    /// Whether a process holds the lock at <paramref name="path"/>, tried without waiting and
+    /// without changing the file; a missing file is not held.
+    /// </summary>
+    public static bool IsHeld(string path)
+    {
+        try
+        {
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None);
+            return false;
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>
     /// The pid recorded in the lock file, or null when it cannot be read or holds no pid. On
     /// Linux the file is read through open(2) directly: .NET's own open takes a shared flock,
     /// which the holder's exclusive one refuses, so it could never read a held lock.
