@@ -20,10 +20,6 @@ internal sealed class StoreLocation
 
     public bool IsDevice { get; }
 
-    public string LockPath => IsDevice
-        ? Path.Combine("/run/lock", "irmin-" + Path.GetFileName(Target) + ".lock")
-        : Target + ".lock";
-
     public static StoreLocation From(string? root, string? device)
     {
         if (root is not null && device is not null)
@@ -46,7 +42,7 @@ internal sealed class StoreLocation
         IBlockDevice device;
         if (IsDevice)
         {
-            device = LinuxBlockDevice.Open(Target);
+            device = OpenDevice(readOnly: false);
         }
         else
         {
@@ -59,7 +55,7 @@ internal sealed class StoreLocation
             device = FileBlockDevice.Open(Target, new FileBlockDeviceOptions { CreateSectors = Math.Max(64, sizeBytes / 4096) });
         }
 
-        return PackStore.Create(device, NativeSchema.Instance.Name, contentType, Options(readOnly: false), Target);
+        return PackStore.Create(device, NativeSchema.Instance.Name, contentType, Options(device, readOnly: false), Target);
     }
 
     /// <summary>Opens the store, for writing or (taking no lock) for reading.</summary>
@@ -71,10 +67,25 @@ internal sealed class StoreLocation
         }
 
         IBlockDevice device = IsDevice
-            ? LinuxBlockDevice.Open(Target, readOnly)
+            ? OpenDevice(readOnly)
             : FileBlockDevice.Open(Target, new FileBlockDeviceOptions { ReadOnly = readOnly });
-        return PackStore.Open(device, Options(readOnly), Target);
+        return PackStore.Open(device, Options(device, readOnly), Target);
     }
 
-    private PackOptions Options(bool readOnly) => new() { ReadOnly = readOnly, LockPath = LockPath };
+    // The device names its own writer lock (the file's path plus .lock, or /run/lock keyed by the
+    // device number). Passing it explicitly keeps the lock whether or not the pack falls back to it.
+    private static PackOptions Options(IBlockDevice device, bool readOnly) => new() { ReadOnly = readOnly, LockPath = device.WriterLockPath };
+
+    // A writable open is exclusive (O_EXCL); a refusal names the writer holding the device's lock.
+    private LinuxBlockDevice OpenDevice(bool readOnly)
+    {
+        try
+        {
+            return LinuxBlockDevice.Open(Target, readOnly);
+        }
+        catch (DeviceBusyException e)
+        {
+            throw StoreLockedException.FromBusyDevice(Target, e);
+        }
+    }
 }

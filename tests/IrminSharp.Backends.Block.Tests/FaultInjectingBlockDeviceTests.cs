@@ -17,6 +17,20 @@ public sealed class FaultInjectingBlockDeviceTests : BlockDeviceContract
     private static byte[] Filled(byte value, int sectors = 1) => Enumerable.Repeat(value, 512 * sectors).ToArray();
 
     [Fact]
+    public void WriterLockPath_IsTheInnerDevices()
+    {
+        using var file = new TempFile();
+        using (var overFile = new FaultInjectingBlockDevice(FileBlockDevice.Open(file.Path, new FileBlockDeviceOptions { CreateSectors = 4 })))
+        {
+            Assert.Equal(file.Path + ".lock", overFile.WriterLockPath);
+            Assert.Equal(file.Path + ".lock", ((IBlockDevice)overFile).WriterLockPath);
+        }
+
+        using var overMemory = new FaultInjectingBlockDevice(new MemoryBlockDevice(512, 4));
+        Assert.Null(overMemory.WriterLockPath);
+    }
+
+    [Fact]
     public void PowerCut_AfterKWrites_KeepsThemAndRefusesLaterWritesAndFlush()
     {
         var memory = new MemoryBlockDevice(512, 16);

@@ -101,4 +101,45 @@ public sealed class FileBlockDeviceTests : BlockDeviceContract
 
         Assert.False(LinuxBlockDevice.IsBlockDevice(FilePath));
     }
+
+    [Fact]
+    public void WriterLockPath_IsTheFilesPathPlusLock_ForWritersAndReaders()
+    {
+        using (var device = CreateDevice())
+        {
+            Assert.Equal(FilePath + ".lock", device.WriterLockPath);
+            Assert.Equal(FilePath + ".lock", ((IBlockDevice)device).WriterLockPath);
+        }
+
+        using var reader = Reopen(readOnly: true);
+        Assert.Equal(FilePath + ".lock", reader.WriterLockPath);
+    }
+
+    [Fact]
+    public void WriterLockPath_ThroughASymlinkOrDotDotPath_IsTheSame()
+    {
+        CreateDevice().Dispose();
+        var dir = Directory.CreateTempSubdirectory("irmin-block-link-").FullName;
+        try
+        {
+            var link = Path.Combine(dir, "link.img");
+            File.CreateSymbolicLink(link, FilePath);
+            var linkedDir = Path.Combine(dir, "linked-dir");
+            Directory.CreateSymbolicLink(linkedDir, Path.GetDirectoryName(FilePath)!);
+            var viaDir = Path.Combine(linkedDir, Path.GetFileName(FilePath));
+            var dotDot = Path.Combine(Path.GetDirectoryName(FilePath)!, "..", Path.GetFileName(Path.GetDirectoryName(FilePath)!), Path.GetFileName(FilePath));
+
+            using var direct = FileBlockDevice.Open(FilePath);
+            foreach (var path in new[] { link, viaDir, dotDot })
+            {
+                using var other = FileBlockDevice.Open(path);
+                Assert.Equal(direct.WriterLockPath, other.WriterLockPath);
+                Assert.Equal(path, other.Path);
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

@@ -98,6 +98,127 @@ public sealed class LinuxBlockDeviceTests : BlockDeviceContract
     }
 
     [Fact]
+    public void Open_SecondWritableOpen_IsRefusedAsBusy()
+    {
+        using var writer = LinuxBlockDevice.Open(loop.DevicePath);
+        var e = Assert.Throws<DeviceBusyException>(() => LinuxBlockDevice.Open(loop.DevicePath).Dispose());
+        Assert.IsAssignableFrom<IOException>(e);
+        Assert.Contains(loop.DevicePath, e.Message, StringComparison.Ordinal);
+        Assert.Contains("busy", e.Message, StringComparison.Ordinal);
+        Assert.Equal(loop.DevicePath, e.DevicePath);
+        Assert.Equal(writer.WriterLockPath, e.WriterLockPath);
+    }
+
+    [Fact]
+    public void Open_WritableThroughASymlinkOrSecondNode_IsBusyToo()
+    {
+        var link = loop.MakeSymlink("by-id-link");
+        var node = loop.MakeSecondNode("second-node");
+        using var writer = LinuxBlockDevice.Open(loop.DevicePath);
+        Assert.Throws<DeviceBusyException>(() => LinuxBlockDevice.Open(link).Dispose());
+        Assert.Throws<DeviceBusyException>(() => LinuxBlockDevice.Open(node).Dispose());
+    }
+
+    [Fact]
+    public void Open_ReadOnly_CoexistsWithTheWriter_InEitherOrder()
+    {
+        using (var reader = LinuxBlockDevice.Open(loop.DevicePath, readOnly: true))
+        using (var writer = LinuxBlockDevice.Open(loop.DevicePath))
+        using (var second = LinuxBlockDevice.Open(loop.DevicePath, readOnly: true))
+        {
+            var data = Pattern(512, 31);
+            writer.Write(3, data);
+            writer.Flush();
+            Assert.Equal(data, ReadBack(reader, 3, 1));
+            Assert.Equal(data, ReadBack(second, 3, 1));
+        }
+
+        // Closing the writer releases the exclusive claim.
+        using var next = LinuxBlockDevice.Open(loop.DevicePath);
+        Assert.False(next.IsReadOnly);
+    }
+
+    [Fact]
+    public void WriterLockPath_IsKeyedByTheDeviceNumber_WhicheverPathOpensIt()
+    {
+        var (major, minor) = loop.Numbers;
+        var expected = $"/run/lock/irmin-dev-{major}-{minor}.lock";
+        var link = loop.MakeSymlink("by-id-link");
+        var node = loop.MakeSecondNode("second-node");
+        using var direct = LinuxBlockDevice.Open(loop.DevicePath);
+        using var viaLink = LinuxBlockDevice.Open(link, readOnly: true);
+        using var viaNode = LinuxBlockDevice.Open(node, readOnly: true);
+        Assert.Equal(expected, direct.WriterLockPath);
+        Assert.Equal(expected, viaLink.WriterLockPath);
+        Assert.Equal(expected, viaNode.WriterLockPath);
+        Assert.Equal(expected, ((IBlockDevice)viaNode).WriterLockPath);
+        using var opened = BlockDevices.Open(link, readOnly: true);
+        Assert.Equal(expected, opened.WriterLockPath);
+    }
+
+    [Fact]
+    public void WriterLockPath_OfAnotherLoopDevice_Differs()
+    {
+        using var other = new LoopDevice(1 << 20);
+        using var first = LinuxBlockDevice.Open(loop.DevicePath, readOnly: true);
+        using var second = LinuxBlockDevice.Open(other.DevicePath, readOnly: true);
+        Assert.NotEqual(first.WriterLockPath, second.WriterLockPath);
+    }
+
+    [Fact]
+    public void BusyDevice_HeldByAPackWriter_BecomesStoreLockedNamingThePid()
+    {
+        var device = LinuxBlockDevice.Open(loop.DevicePath);
+        using var writer = PackStore.Create(device, NativeSchema.Instance.Name, "counter", new PackOptions { LockPath = device.WriterLockPath });
+        var busy = Assert.Throws<DeviceBusyException>(() => LinuxBlockDevice.Open(loop.DevicePath).Dispose());
+        var e = StoreLockedException.FromBusyDevice(loop.DevicePath, busy);
+        Assert.Equal(Environment.ProcessId, e.Pid);
+        Assert.Contains($"store {loop.DevicePath} is locked by pid {Environment.ProcessId}", e.Message, StringComparison.Ordinal);
+        Assert.Same(busy, e.InnerException);
+    }
+
+    [Fact]
+    public void BusyDevice_HeldWithoutTheWriterLock_BecomesStoreLockedWithoutAPid()
+    {
+        // A stale pid in the lock file must not be reported: nobody holds the lock.
+        using var raw = LinuxBlockDevice.Open(loop.DevicePath);
+        File.WriteAllText(raw.WriterLockPath!, "1\n");
+        var busy = Assert.Throws<DeviceBusyException>(() => LinuxBlockDevice.Open(loop.DevicePath).Dispose());
+        var e = StoreLockedException.FromBusyDevice(loop.DevicePath, busy);
+        Assert.Null(e.Pid);
+        Assert.Contains($"store {loop.DevicePath} is in use", e.Message, StringComparison.Ordinal);
+        Assert.Contains("mounted", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_WritableWhileMounted_IsBusy_ButReadOnlyOpens()
+    {
+        LoopDevice.Run("mkfs.ext4", "-q", "-F", loop.DevicePath);
+        var mountPoint = Directory.CreateTempSubdirectory("irmin-mnt-").FullName;
+        try
+        {
+            LoopDevice.Run("mount", loop.DevicePath, mountPoint);
+            try
+            {
+                var busy = Assert.Throws<DeviceBusyException>(() => LinuxBlockDevice.Open(loop.DevicePath).Dispose());
+                var e = StoreLockedException.FromBusyDevice(loop.DevicePath, busy);
+                Assert.Null(e.Pid);
+                Assert.Contains("is in use", e.Message, StringComparison.Ordinal);
+                using var reader = LinuxBlockDevice.Open(loop.DevicePath, readOnly: true);
+                Assert.True(reader.IsReadOnly);
+            }
+            finally
+            {
+                LoopDevice.Run("umount", mountPoint);
+            }
+        }
+        finally
+        {
+            Directory.Delete(mountPoint);
+        }
+    }
+
+    [Fact]
     public void Disposed_ReadThrowsObjectDisposed()
     {
         var device = LinuxBlockDevice.Open(loop.DevicePath);

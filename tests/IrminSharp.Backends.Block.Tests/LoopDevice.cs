@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Globalization;
 
 namespace IrminSharp.Backends.Block.Tests;
 
@@ -58,6 +59,34 @@ public sealed class LoopDevice : IDisposable
     /// <summary>The backing image file.</summary>
     public string ImagePath { get; }
 
+    /// <summary>The device's major and minor numbers, as sysfs gives them (<c>/sys/class/block/loopN/dev</c>).</summary>
+    public (int Major, int Minor) Numbers
+    {
+        get
+        {
+            var text = File.ReadAllText($"/sys/class/block/{Path.GetFileName(DevicePath)}/dev").Trim();
+            var parts = text.Split(':');
+            return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>A symlink to the device in this loop device's temp directory (as <c>/dev/disk/by-id/…</c> are).</summary>
+    public string MakeSymlink(string name)
+    {
+        var link = Path.Combine(directory, name);
+        File.CreateSymbolicLink(link, DevicePath);
+        return link;
+    }
+
+    /// <summary>A second device node with the same numbers (<c>mknod NAME b MAJOR MINOR</c>) in the temp directory.</summary>
+    public string MakeSecondNode(string name)
+    {
+        var node = Path.Combine(directory, name);
+        var (major, minor) = Numbers;
+        Run("mknod", node, "b", major.ToString(CultureInfo.InvariantCulture), minor.ToString(CultureInfo.InvariantCulture));
+        return node;
+    }
+
     public void Dispose()
     {
         if (disposed)
@@ -76,7 +105,8 @@ public sealed class LoopDevice : IDisposable
         }
     }
 
-    private static string Run(string tool, params string[] arguments)
+    /// <summary>Runs a tool to completion and returns its standard output; throws with its standard error when it fails.</summary>
+    public static string Run(string tool, params string[] arguments)
     {
         var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)

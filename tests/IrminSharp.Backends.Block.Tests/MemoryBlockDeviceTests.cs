@@ -13,6 +13,14 @@ public sealed class MemoryBlockDeviceTests : BlockDeviceContract
     protected override IBlockDevice Reopen(bool readOnly) => MemoryBlockDevice.FromImage(last!.SnapshotImage(), 512, readOnly);
 
     [Fact]
+    public void WriterLockPath_IsNull_OneProcessOnly()
+    {
+        using var device = new MemoryBlockDevice(512, 8);
+        Assert.Null(device.WriterLockPath);
+        Assert.Null(((IBlockDevice)device).WriterLockPath);
+    }
+
+    [Fact]
     public void Writes_RecordSectorBytesAndFlushEpoch()
     {
         var device = new MemoryBlockDevice(512, 8);

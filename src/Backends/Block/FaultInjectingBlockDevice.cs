@@ -2,12 +2,23 @@ namespace IrminSharp.Backends.Block;
 
 /// <summary>
 /// Wraps a device to inject faults — a power cut after a number of writes, I/O errors on chosen
-/// sectors, bit flips on read — and records the write stream that reached the inner device, for
-/// <see cref="CrashImages"/>.
+/// sectors until <see cref="Heal"/>, transient I/O errors that heal by themselves, bit flips on
+/// read — and records the write stream that reached the inner device, for <see cref="CrashImages"/>.
 /// </summary>
 /// <remarks>
-/// Every injected fault is an <see cref="IOException"/>. After the power cut, reads still reach the
-/// inner device (so a test can look at what survived); writes and flushes fail.
+/// <para>
+/// Every injected fault is an <see cref="IOException"/> whose message starts "injected"; a
+/// transient one says "transient". A failed write is not applied and not recorded in
+/// <see cref="Writes"/>; a failed flush does not reach the inner device and does not end a flush
+/// epoch (<see cref="Flushes"/>). After the power cut, reads still reach the inner device (so a
+/// test can look at what survived); writes and flushes fail.
+/// </para>
+/// <para>
+/// Calls are counted once they pass the argument checks (<see cref="ReadCalls"/> and friends);
+/// "the k-th call from now" counts those. When several faults apply to one call, the power cut
+/// wins, then a sticky sector fault, then a transient one; a transient fault that did not fire
+/// stays pending, except a k-th-call fault, which belongs to that call.
+/// </para>
 /// </remarks>
 public sealed class FaultInjectingBlockDevice : IBlockDevice
 {
@@ -17,6 +28,9 @@ public sealed class FaultInjectingBlockDevice : IBlockDevice
     private readonly HashSet<long> failWrites = [];
     private readonly List<(long Sector, int Bit)> flips = [];
     private readonly List<WriteRecord> writes = [];
+    private readonly TransientFaults readFaults = new("read");
+    private readonly TransientFaults writeFaults = new("write");
+    private readonly TransientFaults flushFaults = new("flush");
     private long? failAfterWrites;
     private int flushes;
 
@@ -107,6 +121,27 @@ public sealed class FaultInjectingBlockDevice : IBlockDevice
         }
     }
 
+    /// <summary>Read calls so far (those that passed the argument checks), failed or not.</summary>
+    public long ReadCalls => Locked(() => readFaults.Calls);
+
+    /// <summary>Write calls so far (those that passed the argument checks), failed or not.</summary>
+    public long WriteCalls => Locked(() => writeFaults.Calls);
+
+    /// <summary>Flush calls so far, failed or not.</summary>
+    public long FlushCalls => Locked(() => flushFaults.Calls);
+
+    /// <summary>Reads failed by an injected fault (sticky or transient).</summary>
+    public long InjectedReadFaults => Locked(() => readFaults.Injected);
+
+    /// <summary>Writes failed by an injected fault (sticky, transient or the power cut).</summary>
+    public long InjectedWriteFaults => Locked(() => writeFaults.Injected);
+
+    /// <summary>Flushes failed by an injected fault (transient or the power cut).</summary>
+    public long InjectedFlushFaults => Locked(() => flushFaults.Injected);
+
+    /// <summary>Every injected fault so far: reads, writes and flushes.</summary>
+    public long InjectedFaults => Locked(() => readFaults.Injected + writeFaults.Injected + flushFaults.Injected);
+
     /// <inheritdoc/>
     public int SectorSize => inner.SectorSize;
 
@@ -115,6 +150,9 @@ public sealed class FaultInjectingBlockDevice : IBlockDevice
 
     /// <inheritdoc/>
     public bool IsReadOnly => inner.IsReadOnly;
+
+    /// <summary>The inner device's writer lock: faults change nothing about who may write.</summary>
+    public string? WriterLockPath => inner.WriterLockPath;
 
     private bool IsPowerLost => failAfterWrites is { } limit && writes.Count >= limit;
 
@@ -150,7 +188,45 @@ public sealed class FaultInjectingBlockDevice : IBlockDevice
         }
     }
 
-    /// <summary>Removes every injected read/write error and bit flip (not the power cut).</summary>
+    /// <summary>
+    /// The next <paramref name="count"/> reads fail with a transient <see cref="IOException"/>, then
+    /// reads work again. With <paramref name="sector"/>, only reads touching that sector fail (and
+    /// count). Calls add up: two calls of 2 fail four reads.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The count is negative or the sector is outside the device.</exception>
+    public void FailNextReads(int count, long? sector = null) => FailNext(readFaults, count, sector);
+
+    /// <summary>
+    /// The next <paramref name="count"/> writes fail with a transient <see cref="IOException"/> (not
+    /// applied, not recorded), then writes work again. With <paramref name="sector"/>, only writes
+    /// touching that sector fail (and count).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The count is negative or the sector is outside the device.</exception>
+    public void FailNextWrites(int count, long? sector = null) => FailNext(writeFaults, count, sector);
+
+    /// <summary>
+    /// The next <paramref name="count"/> flushes fail with a transient <see cref="IOException"/>:
+    /// they do not reach the inner device and end no flush epoch. Then flushes work again.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The count is negative.</exception>
+    public void FailNextFlushes(int count) => FailNext(flushFaults, count, sector: null);
+
+    /// <summary>The <paramref name="n"/>-th read from now (1: the next) fails with a transient <see cref="IOException"/>; for sweeps.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is less than 1.</exception>
+    public void FailNthRead(long n) => FailNth(readFaults, n);
+
+    /// <summary>The <paramref name="n"/>-th write from now (1: the next) fails with a transient <see cref="IOException"/> and is not applied; for sweeps.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is less than 1.</exception>
+    public void FailNthWrite(long n) => FailNth(writeFaults, n);
+
+    /// <summary>The <paramref name="n"/>-th flush from now (1: the next) fails with a transient <see cref="IOException"/> and ends no epoch; for sweeps.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is less than 1.</exception>
+    public void FailNthFlush(long n) => FailNth(flushFaults, n);
+
+    /// <summary>
+    /// Removes every injected read/write error and bit flip, and every pending transient fault
+    /// (not the power cut). The call and fault counters keep counting.
+    /// </summary>
     public void Heal()
     {
         lock (gate)
@@ -158,6 +234,9 @@ public sealed class FaultInjectingBlockDevice : IBlockDevice
             failReads.Clear();
             failWrites.Clear();
             flips.Clear();
+            readFaults.Clear();
+            writeFaults.Clear();
+            flushFaults.Clear();
         }
     }
 
@@ -168,12 +247,18 @@ public sealed class FaultInjectingBlockDevice : IBlockDevice
         var count = buffer.Length / SectorSize;
         lock (gate)
         {
+            var call = readFaults.Begin();
             for (var s = sector; s < sector + count; s++)
             {
                 if (failReads.Contains(s))
                 {
-                    throw new IOException($"injected read error at sector {s}");
+                    throw readFaults.Inject($"injected read error at sector {s}");
                 }
+            }
+
+            if (readFaults.Take(call, sector, count) is { } transient)
+            {
+                throw transient;
             }
 
             inner.Read(sector, buffer);
@@ -195,17 +280,23 @@ public sealed class FaultInjectingBlockDevice : IBlockDevice
         var count = buffer.Length / SectorSize;
         lock (gate)
         {
+            var call = writeFaults.Begin();
             if (IsPowerLost)
             {
-                throw new IOException($"injected fault: device lost power after {failAfterWrites} writes");
+                throw writeFaults.Inject($"injected fault: device lost power after {failAfterWrites} writes");
             }
 
             for (var s = sector; s < sector + count; s++)
             {
                 if (failWrites.Contains(s))
                 {
-                    throw new IOException($"injected write error at sector {s}");
+                    throw writeFaults.Inject($"injected write error at sector {s}");
                 }
+            }
+
+            if (writeFaults.Take(call, sector, count) is { } transient)
+            {
+                throw transient;
             }
 
             inner.Write(sector, buffer);
@@ -218,9 +309,15 @@ public sealed class FaultInjectingBlockDevice : IBlockDevice
     {
         lock (gate)
         {
+            var call = flushFaults.Begin();
             if (IsPowerLost)
             {
-                throw new IOException($"injected fault: device lost power after {failAfterWrites} writes");
+                throw flushFaults.Inject($"injected fault: device lost power after {failAfterWrites} writes");
+            }
+
+            if (flushFaults.Take(call, 0, 0) is { } transient)
+            {
+                throw transient;
             }
 
             inner.Flush();
@@ -230,4 +327,35 @@ public sealed class FaultInjectingBlockDevice : IBlockDevice
 
     /// <inheritdoc/>
     public void Dispose() => inner.Dispose();
+
+    private void FailNext(TransientFaults faults, int count, long? sector)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (sector is { } s && (s < 0 || s >= SectorCount))
+        {
+            throw new ArgumentOutOfRangeException(nameof(sector), s, $"The device has {SectorCount} sectors.");
+        }
+
+        lock (gate)
+        {
+            faults.FailNext(count, sector);
+        }
+    }
+
+    private void FailNth(TransientFaults faults, long n)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
+        lock (gate)
+        {
+            faults.FailNth(n);
+        }
+    }
+
+    private T Locked<T>(Func<T> read)
+    {
+        lock (gate)
+        {
+            return read();
+        }
+    }
 }

@@ -17,6 +17,7 @@ public sealed class FileBlockDevice : IBlockDevice
         SectorCount = sectors;
         IsReadOnly = readOnly;
         Path = path;
+        WriterLockPath = CanonicalPath(path) + ".lock";
     }
 
     /// <inheritdoc/>
@@ -30,6 +31,12 @@ public sealed class FileBlockDevice : IBlockDevice
 
     /// <summary>The file's path.</summary>
     public string Path { get; }
+
+    /// <summary>
+    /// The file's canonical path (absolute, with every symlink resolved) plus <c>.lock</c>, so
+    /// that every path to the file names the same lock.
+    /// </summary>
+    public string WriterLockPath { get; }
 
     /// <summary>
     /// Opens a file as a device. When <see cref="FileBlockDeviceOptions.CreateSectors"/> is positive
@@ -118,4 +125,16 @@ public sealed class FileBlockDevice : IBlockDevice
 
     /// <inheritdoc/>
     public void Dispose() => handle.Dispose();
+
+    // realpath(3) on Linux; elsewhere the full path with a symlinked final component resolved.
+    private static string CanonicalPath(string path)
+    {
+        if (OperatingSystem.IsLinux() && Posix.RealPath(path) is { } real)
+        {
+            return real;
+        }
+
+        var full = System.IO.Path.GetFullPath(path);
+        return File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full;
+    }
 }

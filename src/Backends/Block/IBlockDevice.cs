@@ -29,6 +29,18 @@ public interface IBlockDevice : IDisposable
     /// <summary>Whether writes are refused.</summary>
     bool IsReadOnly { get; }
 
+    /// <summary>
+    /// The path of the lock file that serializes writers of this device across processes; null
+    /// for devices only one process can reach (a device in memory).
+    /// </summary>
+    /// <remarks>
+    /// Every path that reaches the same storage names the same lock file: a file through a
+    /// symlink or a relative path, a block device through <c>/dev/disk/by-id/…</c> or a second
+    /// device node. The device only names the lock; a writer (the pack store) takes it. It is the
+    /// same whether the device was opened for reading or for writing.
+    /// </remarks>
+    string? WriterLockPath => null;
+
     /// <summary>Reads whole sectors starting at <paramref name="sector"/> into <paramref name="buffer"/>.</summary>
     /// <exception cref="ArgumentException">The buffer is empty or not a multiple of <see cref="SectorSize"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The range is outside the device.</exception>

@@ -10,14 +10,22 @@ namespace IrminSharp.Backends.Block;
 /// sector size from BLKSSZGET (the logical block size).
 /// </summary>
 /// <remarks>
+/// <para>
 /// Callers pass ordinary spans: every transfer goes through one 4096-aligned bounce buffer of
 /// 1 MiB (larger transfers are chunked), so access is serialized by a lock. Operating-system
 /// errors surface as <see cref="IOException"/> whose message carries the path and the errno text.
+/// </para>
+/// <para>
+/// A writable open is exclusive (O_EXCL): while it lasts, every other writable open of the device,
+/// through any path, and any mount fail with EBUSY (<see cref="DeviceBusyException"/>); read-only
+/// opens are never exclusive and coexist with the writer.
+/// </para>
 /// </remarks>
 public sealed unsafe partial class LinuxBlockDevice : IBlockDevice
 {
     private const int ORdOnly = 0x0;
     private const int ORdWr = 0x2;
+    private const int OExcl = 0x80;
     private const int ONonBlock = 0x800;
     private const int ODirect = 0x4000;
     private const int OCloExec = 0x80000;
@@ -25,15 +33,17 @@ public sealed unsafe partial class LinuxBlockDevice : IBlockDevice
     private const ulong BlkSszGet = 0x1268;
     private const int Alignment = 4096;
     private const int BounceBytes = 1 << 20;
+    private const int EBusy = 16;
 
     private readonly SafeFileHandle handle;
     private readonly Lock gate = new();
     private byte* bounce;
 
-    private LinuxBlockDevice(SafeFileHandle handle, string path, int sectorSize, long sectors, bool readOnly)
+    private LinuxBlockDevice(SafeFileHandle handle, string path, string writerLockPath, int sectorSize, long sectors, bool readOnly)
     {
         this.handle = handle;
         Path = path;
+        WriterLockPath = writerLockPath;
         SectorSize = sectorSize;
         SectorCount = sectors;
         IsReadOnly = readOnly;
@@ -52,10 +62,21 @@ public sealed unsafe partial class LinuxBlockDevice : IBlockDevice
     /// <summary>The device path.</summary>
     public string Path { get; }
 
+    /// <summary>The directory of the device writer locks (<c>/run/lock</c>, a tmpfs emptied at boot).</summary>
+    public static string LockDirectory => "/run/lock";
+
     /// <summary>
-    /// Opens a block device with O_RDWR|O_DIRECT|O_CLOEXEC (O_RDONLY|O_DIRECT|O_CLOEXEC when
+    /// <c>/run/lock/irmin-dev-MAJOR-MINOR.lock</c>, keyed by the device number (st_rdev), so that
+    /// every path to the device (<c>/dev/vdb</c>, a <c>/dev/disk/by-id/…</c> symlink, a second
+    /// device node) names the same lock.
+    /// </summary>
+    public string WriterLockPath { get; }
+
+    /// <summary>
+    /// Opens a block device with O_RDWR|O_EXCL|O_DIRECT|O_CLOEXEC (O_RDONLY|O_DIRECT|O_CLOEXEC when
     /// <paramref name="readOnly"/>); its size and logical sector size come from the kernel.
     /// </summary>
+    /// <exception cref="DeviceBusyException">Opening for writing, and the device is claimed exclusively: another writer, or a mount.</exception>
     /// <exception cref="IOException">The device cannot be opened, or is not a block device (the message carries the path and OS error).</exception>
     /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
     public static LinuxBlockDevice Open(string path, bool readOnly = false)
@@ -66,9 +87,14 @@ public sealed unsafe partial class LinuxBlockDevice : IBlockDevice
             throw new PlatformNotSupportedException("Raw block devices are supported on Linux only.");
         }
 
-        var fd = OpenNative(path, (readOnly ? ORdOnly : ORdWr) | ODirect | OCloExec);
+        var fd = OpenNative(path, (readOnly ? ORdOnly : ORdWr | OExcl) | ODirect | OCloExec);
         if (fd < 0)
         {
+            if (Marshal.GetLastPInvokeError() == EBusy && !readOnly)
+            {
+                throw new DeviceBusyException(path, Posix.BlockDeviceNumber(path) is { } busy ? LockPathFor(busy) : null);
+            }
+
             throw new IOException($"{path}: cannot open with O_DIRECT: {Marshal.GetLastPInvokeErrorMessage()}");
         }
 
@@ -97,7 +123,8 @@ public sealed unsafe partial class LinuxBlockDevice : IBlockDevice
                 throw new IOException($"{path}: the device is {bytes} bytes, smaller than one {logical}-byte sector");
             }
 
-            return new LinuxBlockDevice(handle, path, logical, (long)(bytes / (ulong)logical), readOnly);
+            var number = Posix.BlockDeviceNumber(fd) ?? throw new IOException($"{path}: statx does not report a block device");
+            return new LinuxBlockDevice(handle, path, LockPathFor(number), logical, (long)(bytes / (ulong)logical), readOnly);
         }
         catch
         {
@@ -230,6 +257,9 @@ public sealed unsafe partial class LinuxBlockDevice : IBlockDevice
 
         handle.Dispose();
     }
+
+    private static string LockPathFor((uint Major, uint Minor) number) =>
+        System.IO.Path.Combine(LockDirectory, FormattableString.Invariant($"irmin-dev-{number.Major}-{number.Minor}.lock"));
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int OpenNative(string path, int flags);

@@ -45,6 +45,9 @@ public sealed class MemoryBlockDevice : IBlockDevice
     /// <inheritdoc/>
     public bool IsReadOnly { get; }
 
+    /// <summary>Null: only the process that made the device can reach it, so no lock file is needed.</summary>
+    public string? WriterLockPath => null;
+
     /// <summary>Whether writes are recorded in <see cref="Writes"/>.</summary>
     public bool RecordWrites { get; }
 

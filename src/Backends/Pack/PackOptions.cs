@@ -57,7 +57,16 @@ public sealed class PackOptions
     /// <summary>The largest batch written with one device write; tests lower it to split batches.</summary>
     internal int BatchBytes { get; init; } = 1 << 20;
 
-    /// <summary>The writer's lock file; null for none (the caller guarantees a single writer).</summary>
+    /// <summary>
+    /// The writer's lock file, taken (flock, exclusive) for as long as a writable store is open;
+    /// null (the default) means the device's own lock, <see cref="Block.IBlockDevice.WriterLockPath"/>
+    /// (<c>FILE.lock</c> beside a pack file, <c>/run/lock/irmin-dev-MAJOR-MINOR.lock</c> for a block
+    /// device). A device that names no lock (one in memory) takes none. Read-only stores take no lock.
+    /// </summary>
+    /// <remarks>
+    /// The lock serializes writers across processes, whatever path each used to reach the device.
+    /// Set it only to share one lock between devices that the device cannot know are the same.
+    /// </remarks>
     public string? LockPath { get; init; }
 
     /// <summary>These options for a read-only open.</summary>

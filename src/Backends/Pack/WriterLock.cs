@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace IrminSharp.Backends.Pack;
 
@@ -8,6 +11,10 @@ namespace IrminSharp.Backends.Pack;
 /// </summary>
 internal sealed class WriterLock : IDisposable
 {
+    private const int ORdOnly = 0x0;
+    private const int OCloExec = 0x80000;
+    private const int MaxNameLength = 80;
+
     private readonly FileStream stream;
 
     private WriterLock(FileStream stream) => this.stream = stream;
@@ -22,30 +29,134 @@ internal sealed class WriterLock : IDisposable
         }
         catch (IOException e)
         {
-            throw new StoreLockedException(where, ReadPid(path), e);
+            var pid = ReadPid(path);
+            throw new StoreLockedException(where, pid, pid is { } p ? DescribeProcess(p) : null, e);
         }
 
         stream.SetLength(0);
-        var pid = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        stream.Write(System.Text.Encoding.ASCII.GetBytes(pid + "\n"));
+        var pidText = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        stream.Write(Encoding.ASCII.GetBytes(pidText + "\n"));
         stream.Flush();
         return new WriterLock(stream);
     }
 
-    private static int? ReadPid(string path)
+    /// <summary>
+    /// Whether a process holds the lock at <paramref name="path"/>, tried without waiting and
+    /// without changing the file; a missing file is not held.
+    /// </summary>
+    public static bool IsHeld(string path)
     {
         try
         {
-            using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            var buffer = new byte[32];
-            var n = reader.Read(buffer);
-            return int.TryParse(System.Text.Encoding.ASCII.GetString(buffer, 0, n).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None);
+            return false;
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return false;
         }
         catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The pid recorded in the lock file, or null when it cannot be read or holds no pid. On
+    /// Linux the file is read through open(2) directly: .NET's own open takes a shared flock,
+    /// which the holder's exclusive one refuses, so it could never read a held lock.
+    /// </summary>
+    public static int? ReadPid(string path)
+    {
+        var buffer = new byte[32];
+        int n;
+        try
+        {
+            n = OperatingSystem.IsLinux() ? ReadWithoutLocking(path, buffer) : ReadWithFileStream(path, buffer);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        var text = Encoding.ASCII.GetString(buffer, 0, n).Trim();
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 0 ? pid : null;
+    }
+
+    /// <summary>
+    /// A short name for process <paramref name="pid"/>, from its command line (<c>irmin serve</c>),
+    /// else its <c>comm</c>; null when /proc does not say (another pid namespace, an exited
+    /// process, not Linux).
+    /// </summary>
+    public static string? DescribeProcess(int pid)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        var proc = "/proc/" + pid.ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            var arguments = File.ReadAllText(proc + "/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+            var name = arguments.Length > 0 ? string.Join(' ', ShortCommand(arguments)) : File.ReadAllText(proc + "/comm").Trim();
+            if (name.Length == 0)
+            {
+                return null;
+            }
+
+            return name.Length <= MaxNameLength ? name : name[..(MaxNameLength - 3)] + "...";
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
         {
             return null;
         }
     }
 
     public void Dispose() => stream.Dispose();
+
+    // argv[0] by its file name; an app run by the host ("dotnet [exec --options] app.dll ...") by the app's name.
+    private static IEnumerable<string> ShortCommand(string[] arguments)
+    {
+        var first = Path.GetFileName(arguments[0]);
+        if (first == "dotnet" && Array.FindIndex(arguments, a => a.EndsWith(".dll", StringComparison.Ordinal)) is var app and > 0)
+        {
+            return [Path.GetFileNameWithoutExtension(arguments[app]), .. arguments[(app + 1)..]];
+        }
+
+        return [first, .. arguments[1..]];
+    }
+
+    private static int ReadWithoutLocking(string path, byte[] buffer)
+    {
+        var fd = OpenNative(Encoding.UTF8.GetBytes(path + "\0"), ORdOnly | OCloExec);
+        if (fd < 0)
+        {
+            throw new IOException($"{path}: {Marshal.GetLastPInvokeErrorMessage()}");
+        }
+
+        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        return RandomAccess.Read(handle, buffer, 0);
+    }
+
+    private static int ReadWithFileStream(string path, byte[] buffer)
+    {
+        using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return reader.Read(buffer);
+    }
+
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static extern int OpenNative(byte[] path, int flags);
 }
