@@ -149,7 +149,7 @@ public sealed class WriterLockTests : IDisposable
         Assert.Equal(Environment.ProcessId, e.Pid);
     }
 
-    [Fact(Skip = "Needs PackFile.Open to take options.LockPath ?? device.WriterLockPath")]
+    [Fact]
     public void PackStore_DefaultOptions_TakesTheDevicesOwnLock()
     {
         var path = Path.Combine(dir, "store.pack");

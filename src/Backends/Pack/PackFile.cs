@@ -159,7 +159,9 @@ internal sealed class PackFile : IDisposable
 
     private static WriterLock? AcquireLock(IBlockDevice device, PackOptions options, string where)
     {
-        if (options.LockPath is not { } lockPath)
+        // The device names its own lock (a file's path, a raw device's number), so every path to
+        // one device meets the same lock; the options may name another.
+        if ((options.LockPath ?? device.WriterLockPath) is not { } lockPath)
         {
             return null;
         }
@@ -171,8 +173,17 @@ internal sealed class PackFile : IDisposable
         catch (StoreLockedException e) when (e.Pid is null)
         {
             // The lock file could not be read: the writer also records its pid in the superblock.
-            var pid = SuperblockPair.ReadValid(device).Select(s => s.WriterPid).FirstOrDefault();
-            throw new StoreLockedException(where, pid > 0 ? pid : null, e);
+            int pid;
+            try
+            {
+                pid = SuperblockPair.ReadValid(device).Select(s => s.WriterPid).FirstOrDefault();
+            }
+            catch (IOException)
+            {
+                pid = 0;
+            }
+
+            throw new StoreLockedException(where, pid > 0 ? pid : null, pid > 0 ? WriterLock.DescribeProcess(pid) : null, e);
         }
     }
 
