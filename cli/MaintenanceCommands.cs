@@ -18,10 +18,20 @@ internal static class MaintenanceCommands
 
     private static Command Fsck()
     {
-        var command = new Command("fsck", "Check every record, hash and reachable object");
+        var recover = new Option<bool>("--recover")
+        {
+            Description = "If the newest root is damaged, make the previous one current (what the newest added is lost)",
+        };
+        var command = new Command("fsck", "Check every record, hash and reachable object") { recover };
         command.SetAction(result =>
         {
-            using var pack = GlobalOptions.Location(result).Open(readOnly: true);
+            var recovering = result.GetValue(recover);
+            using var pack = GlobalOptions.Location(result).Open(readOnly: !recovering, recover: recovering);
+            if (recovering && pack.RecoveryNote is { } note)
+            {
+                Console.Error.WriteLine("recovered: " + note);
+            }
+
             var report = WithProgress("checking", progress => pack.Fsck(NativeSchema.Instance, progress));
             if (GlobalOptions.WantsJson(result))
             {

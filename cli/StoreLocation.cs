@@ -58,8 +58,11 @@ internal sealed class StoreLocation
         return PackStore.Create(device, NativeSchema.Instance.Name, contentType, Options(device, readOnly: false), Target);
     }
 
-    /// <summary>Opens the store, for writing or (taking no lock) for reading.</summary>
-    public PackStore Open(bool readOnly)
+    /// <summary>
+    /// Opens the store, for writing or (taking no lock) for reading. With <paramref name="recover"/>,
+    /// a writer whose newest root is damaged makes the previous root current instead of refusing.
+    /// </summary>
+    public PackStore Open(bool readOnly, bool recover = false)
     {
         if (!IsDevice && !File.Exists(Target))
         {
@@ -69,12 +72,13 @@ internal sealed class StoreLocation
         IBlockDevice device = IsDevice
             ? OpenDevice(readOnly)
             : FileBlockDevice.Open(Target, new FileBlockDeviceOptions { ReadOnly = readOnly });
-        return PackStore.Open(device, Options(device, readOnly), Target);
+        return PackStore.Open(device, Options(device, readOnly, recover), Target);
     }
 
     // The device names its own writer lock (the file's path plus .lock, or /run/lock keyed by the
     // device number). Passing it explicitly keeps the lock whether or not the pack falls back to it.
-    private static PackOptions Options(IBlockDevice device, bool readOnly) => new() { ReadOnly = readOnly, LockPath = device.WriterLockPath };
+    private static PackOptions Options(IBlockDevice device, bool readOnly, bool recover = false) =>
+        new() { ReadOnly = readOnly, LockPath = device.WriterLockPath, RecoverDamagedRoot = recover };
 
     // A writable open is exclusive (O_EXCL); a refusal names the writer holding the device's lock.
     private LinuxBlockDevice OpenDevice(bool readOnly)

@@ -44,9 +44,10 @@ public sealed class PackScheduleTests(ITestOutputHelper output)
         const int Commits = 3;
         World? world = null;
         var merge = new TransactionOptions { Strategy = TransactionStrategy.Merge };
-        // IRMIN_SCHEDULES=N explores more (a deep run); CI explores the default.
+        // IRMIN_SCHEDULES=N (and IRMIN_SCHEDULE_SEED) explore more (a deep run); CI explores the default.
         var schedules = int.TryParse(Environment.GetEnvironmentVariable("IRMIN_SCHEDULES"), out var n) ? n : 600;
-        var result = ScheduleExplorer.Explore(new ExploreOptions { Schedules = schedules, Seed = 1 }, _ =>
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("IRMIN_SCHEDULE_SEED"), out var s) ? s : 1;
+        var result = ScheduleExplorer.Explore(new ExploreOptions { Schedules = schedules, Seed = seed }, _ =>
         {
             world?.Dispose();
             var w = world = new World();

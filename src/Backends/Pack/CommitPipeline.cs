@@ -260,6 +260,7 @@ internal sealed class CommitPipeline
             if (newLogStart is not null)
             {
                 state.Collections++;
+                cache.Invalidate(state.Collections);
             }
 
             state.Superblock = next;
@@ -333,7 +334,6 @@ internal sealed class CommitPipeline
                 state.WrittenDuringGc = null;
             }
 
-            cache.Clear();
         }
     }
 

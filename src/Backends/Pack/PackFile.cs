@@ -221,13 +221,19 @@ internal sealed class PackFile : IDisposable
             {
                 payload = RecordReader.Read(log, where, location, RecordKind.Object, hash);
             }
-            catch (CorruptDataException) when (attempt == 0 && LogMovedSince(seen))
+            catch (CorruptDataException) when (attempt < 2 && LogMovedSince(seen))
             {
                 // A gc moved the object after its location was looked up: look it up again.
                 continue;
             }
 
-            cache.Remember(hash, payload);
+            if (attempt < 2 && Collections != seen)
+            {
+                // A gc ended between the look-up and the read: the object may be collected now.
+                continue;
+            }
+
+            cache.Remember(hash, payload, seen);
             encoded = payload;
             return true;
         }
@@ -235,11 +241,6 @@ internal sealed class PackFile : IDisposable
 
     public bool Contains(Hash hash)
     {
-        if (cache.Contains(hash))
-        {
-            return true;
-        }
-
         using (state.Gate.EnterScope())
         {
             return state.Pending.ContainsKey(hash) || state.Index.Contains(hash);
@@ -358,10 +359,10 @@ internal sealed class PackFile : IDisposable
                 if (moved)
                 {
                     state.Collections++;
+                    cache.Invalidate(state.Collections);
                 }
             }
 
-            cache.Clear();
             return true;
         }
     }
