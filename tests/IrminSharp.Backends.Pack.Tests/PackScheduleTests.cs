@@ -47,7 +47,7 @@ public sealed class PackScheduleTests(ITestOutputHelper output)
         // IRMIN_SCHEDULES=N (and IRMIN_SCHEDULE_SEED) explore more (a deep run); CI explores the default.
         var schedules = int.TryParse(Environment.GetEnvironmentVariable("IRMIN_SCHEDULES"), out var n) ? n : 600;
         var seed = int.TryParse(Environment.GetEnvironmentVariable("IRMIN_SCHEDULE_SEED"), out var s) ? s : 1;
-        var result = ScheduleExplorer.Explore(new ExploreOptions { Schedules = schedules, Seed = seed }, _ =>
+        Func<ScheduleRun, Action[]> setup = _ =>
         {
             world?.Dispose();
             var w = world = new World();
@@ -78,7 +78,8 @@ public sealed class PackScheduleTests(ITestOutputHelper output)
                     w.Pack.Gc(NativeSchema.Instance);
                 },
             ];
-        }, _ =>
+        };
+        Action<ScheduleRun> check = _ =>
         {
             var w = world!;
             Assert.Equal(Commits, w.Repo.Main.Get("a"));
@@ -91,7 +92,17 @@ public sealed class PackScheduleTests(ITestOutputHelper output)
             Assert.Equal(Commits, repo.Main.Get("a"));
             Assert.Equal(Commits, repo.Main.Get("b"));
             Assert.Equal(7, repo.Main.Get("g"));
-        });
+        };
+
+        // IRMIN_SCHEDULE_REPLAY="pct seed=1 schedule=17 depth=3 steps=81" runs one failing schedule again.
+        if (Environment.GetEnvironmentVariable("IRMIN_SCHEDULE_REPLAY") is { Length: > 0 } replay)
+        {
+            ScheduleExplorer.Replay(ScheduleId.Parse(replay), setup, check);
+            world?.Dispose();
+            return;
+        }
+
+        var result = ScheduleExplorer.Explore(new ExploreOptions { Schedules = schedules, Seed = seed }, setup, check);
         world?.Dispose();
         output.WriteLine($"schedule exploration: {result.Schedules} schedules, {result.DistinctInterleavings} distinct interleavings of two writers, a garbage re-creator and two gcs ({result})");
         Assert.Equal(schedules, result.Schedules);

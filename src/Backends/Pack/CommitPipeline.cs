@@ -116,7 +116,7 @@ internal sealed class CommitPipeline
     /// then the next root. The checkpoint holds <paramref name="checkpointFilter"/>'s entries of
     /// the index, or all of them.
     /// </summary>
-    private void WriteRoot(bool withCheckpoint, List<(Hash Hash, byte[] Bytes)>? extra = null, long? newLogStart = null, Func<Location, bool>? checkpointFilter = null)
+    private void WriteRoot(bool withCheckpoint, List<(Hash Hash, byte[] Bytes)>? extra = null, long? newLogStart = null, Func<Hash, Location, bool>? checkpointFilter = null)
     {
         List<(Hash Hash, byte[] Bytes)> objects;
         byte[]? refsPayload = null;
@@ -192,7 +192,7 @@ internal sealed class CommitPipeline
             var entries = CheckpointEncoder.Merge(CheckpointEncoder.Merge(previousCheckpoint?.Enumerate() ?? [], sortedTail), fresh);
             if (checkpointFilter is not null)
             {
-                entries = entries.Where(e => checkpointFilter(e.Location));
+                entries = entries.Where(e => checkpointFilter(e.Hash, e.Location));
             }
 
             // Segments stream out one at a time (a 100 M-object index is about 4.4 GB), each a
@@ -318,9 +318,9 @@ internal sealed class CommitPipeline
     /// Ends a gc with writers held off: commits what is waiting, lets <paramref name="finalCopies"/>
     /// find what must still be copied (given the refs now and the objects written during the gc),
     /// then writes one root whose log starts at <paramref name="copyStart"/> with a checkpoint of
-    /// everything after it.
+    /// everything after it but the objects it says to drop.
     /// </summary>
-    public void FinishCollection(long copyStart, Func<IReadOnlyCollection<Hash>, IReadOnlyCollection<Hash>, List<(Hash Hash, byte[] Bytes)>> finalCopies)
+    public void FinishCollection(long copyStart, Func<IReadOnlyCollection<Hash>, IReadOnlyCollection<Hash>, (List<(Hash Hash, byte[] Bytes)> Copies, HashSet<Hash> Dropped)> finalCopies)
     {
         using (flushGate.EnterScope())
         {
@@ -329,8 +329,8 @@ internal sealed class CommitPipeline
                 WriteRoot(withCheckpoint: false);
                 var roots = state.Refs.List().Select(r => r.Value).ToList();
                 var written = state.WrittenDuringGc ?? [];
-                var copies = finalCopies(roots, written);
-                WriteRoot(withCheckpoint: true, copies, copyStart, location => location.Offset >= copyStart);
+                var (copies, dropped) = finalCopies(roots, written);
+                WriteRoot(withCheckpoint: true, copies, copyStart, (hash, location) => location.Offset >= copyStart && !dropped.Contains(hash));
                 state.WrittenDuringGc = null;
             }
 

@@ -32,7 +32,9 @@ internal static class PackChecker
         {
             file.Commit();
             var problems = ImmutableArray.CreateBuilder<FsckProblem>();
-            if (file.RecoveryNote is { } note)
+            // A reader that fell back still sees the damage; a writer that recovered has already
+            // written a root over it.
+            if (file.RecoveryNote is { } note && file.IsReadOnly)
             {
                 problems.Add(new FsckProblem(-1, "superblock", note));
             }

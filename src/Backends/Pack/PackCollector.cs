@@ -48,8 +48,9 @@ internal static class PackCollector
                 file.Pipeline.FinishCollection(copyStart, (roots, written) =>
                 {
                     var late = new List<(Hash Hash, byte[] Bytes)>();
-                    Walk(file, schema, roots.Concat(written), keep, live, copyStart, (hash, bytes) => late.Add((hash, bytes)));
-                    return late;
+                    Walk(file, schema, roots, keep, live, copyStart, (hash, bytes) => late.Add((hash, bytes)));
+                    var dropped = WalkWritten(file, schema, written, live, copyStart, late);
+                    return (late, dropped);
                 });
                 var after = file.Current;
                 return new GcResult(live.Count, Math.Max(0, indexedBefore - marked), before.LogEnd - before.LogStart, after.LogEnd - after.LogStart);
@@ -63,25 +64,105 @@ internal static class PackCollector
     }
 
     /// <summary>
+    /// The last step's walk from the objects written during the gc, which no ref may name yet.
+    /// Old objects they reach are copied, so that a writer that names one later (a sync that
+    /// stored objects, then sets a ref) finds it. An object whose closure reaches something
+    /// missing (built on what an earlier gc collected; its writer saw the gc and starts again)
+    /// is dropped with everything that names it, rather than kept half-stored. Returns the
+    /// dropped objects.
+    /// </summary>
+    private static HashSet<Hash> WalkWritten(PackFile file, Schema schema, IReadOnlyCollection<Hash> written, HashSet<Hash> done, long copyStart, List<(Hash Hash, byte[] Bytes)> copies)
+    {
+        var namedBy = new Dictionary<Hash, List<Hash>>();
+        var visited = new HashSet<Hash>();
+        var missing = new List<Hash>();
+        var old = new Dictionary<Hash, byte[]>();
+        var stack = new Stack<(Hash Hash, Hash? Parent)>(written.Select(w => (w, (Hash?)null)));
+        var children = new List<Hash>();
+        while (stack.TryPop(out var item))
+        {
+            var hash = item.Hash;
+            if (item.Parent is { } parent)
+            {
+                if (!namedBy.TryGetValue(hash, out var parents))
+                {
+                    namedBy[hash] = parents = [];
+                }
+
+                parents.Add(parent);
+            }
+
+            if (done.Contains(hash) || !visited.Add(hash))
+            {
+                continue;
+            }
+
+            if (!file.TryLocate(hash, out var location, out _))
+            {
+                missing.Add(hash);
+                continue;
+            }
+
+            var bytes = file.ReadRecord(location, RecordKind.Object, hash);
+            children.Clear();
+            ObjectReferences.List(schema, bytes, hash, children);
+            foreach (var child in children)
+            {
+                stack.Push((child, hash));
+            }
+
+            if (location.Offset < copyStart)
+            {
+                old[hash] = bytes;
+            }
+        }
+
+        var broken = new HashSet<Hash>();
+        var queue = new Queue<Hash>(missing);
+        while (queue.TryDequeue(out var hash))
+        {
+            foreach (var parent in namedBy.GetValueOrDefault(hash) ?? [])
+            {
+                if (broken.Add(parent))
+                {
+                    queue.Enqueue(parent);
+                }
+            }
+        }
+
+        foreach (var (hash, bytes) in old)
+        {
+            if (!broken.Contains(hash))
+            {
+                copies.Add((hash, bytes));
+                done.Add(hash);
+            }
+        }
+
+        return broken;
+    }
+
+    /// <summary>
     /// Visits everything reachable from <paramref name="roots"/> and <paramref name="keep"/> that is
     /// not in <paramref name="done"/> (whose closure is known to be in the new log), adding it
     /// there, and hands each object that lies before <paramref name="copyStart"/> to <paramref name="copy"/>.
     /// </summary>
     private static void Walk(PackFile file, Schema schema, IEnumerable<Hash> roots, IReadOnlyCollection<Hash> keep, HashSet<Hash> done, long copyStart, Action<Hash, byte[]> copy)
     {
-        var stack = new Stack<Hash>(roots);
+        var stack = new Stack<(Hash Hash, Hash? NamedBy)>(roots.Select(r => (r, (Hash?)null)));
         foreach (var kept in keep)
         {
             // A kept commit that is not stored (collected earlier, or never here) keeps nothing.
             if (file.TryLocate(kept, out _))
             {
-                stack.Push(kept);
+                stack.Push((kept, null));
             }
         }
 
         var children = new List<Hash>();
-        while (stack.TryPop(out var hash))
+        while (stack.TryPop(out var item))
         {
+            var hash = item.Hash;
             if (done.Contains(hash))
             {
                 continue;
@@ -96,7 +177,8 @@ internal static class PackCollector
                     continue;
                 }
 
-                throw new CorruptDataException(file.Where, -1, $"object {hash} is reachable from the refs but not stored; gc stopped with nothing changed (run fsck)");
+                var namedBy = item.NamedBy is { } parent ? $"named by {parent}" : "a root";
+                throw new CorruptDataException(file.Where, -1, $"object {hash} ({namedBy}) is reachable from the refs but not stored; gc stopped with nothing changed (run fsck)");
             }
 
             done.Add(hash);
@@ -106,7 +188,7 @@ internal static class PackCollector
             ObjectReferences.List(schema, bytes, hash, children);
             foreach (var child in children)
             {
-                stack.Push(child);
+                stack.Push((child, hash));
             }
 
             if (location.Offset < copyStart)
