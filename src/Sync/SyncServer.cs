@@ -66,6 +66,12 @@ public sealed class SyncServer : IAsyncDisposable
         return EndPoint;
     }
 
+    /// <summary>
+    /// Completes when every session open now has ended: its connection closed and what it had
+    /// received was applied. Sessions that start later are not waited for.
+    /// </summary>
+    public Task WaitForSessionsAsync() => Task.WhenAll(sessions.Keys);
+
     /// <summary>Stops accepting, drops every connection and waits for the sessions to end.</summary>
     public async ValueTask DisposeAsync()
     {

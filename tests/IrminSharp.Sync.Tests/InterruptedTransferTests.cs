@@ -289,8 +289,6 @@ public sealed class InterruptedTransferTests
         var progress = new ProgressRecorder();
         using (var serverPack = PackOnFile.Open(path))
         {
-            // The server that saw the cut is stopped (which waits for its sessions: one may still
-            // be applying a ref update that arrived before the cut) before the store is checked.
             await using (var server = StartServer(fx, serverPack.Store))
             {
                 await using (var proxy = new CuttingProxy(server.EndPoint!, cut))
@@ -308,17 +306,17 @@ public sealed class InterruptedTransferTests
                     await proxy.WaitForLinksAsync(TimeSpan.FromSeconds(10));
                     forwarded = proxy.BytesForwarded;
                 }
-            }
 
-            var db = serverPack.Repository.Objects;
-            Assert.True(serverPack.Repository.Refs.TryRead("heads/main", out var main));
-            Assert.True(main == baseMain || main == pushed, $"cut at {cut}: the server's main is at {main}, neither where it was nor the pushed commit");
-            Assert.True(failure is not null || main == pushed, $"cut at {cut}: the push completed and main is not at the pushed commit");
-            StoreConsistency.AssertRefsComplete(db, serverPack.Repository.Refs);
-            StoreConsistency.AssertNothingDangles(db, client.Objects, [pushed]);
+                // The session may still be applying what arrived before the cut (a ref update
+                // included): let it finish before the store is checked and the retry reads main.
+                await server.WaitForSessionsAsync().WaitAsync(TimeSpan.FromSeconds(30));
+                var db = serverPack.Repository.Objects;
+                Assert.True(serverPack.Repository.Refs.TryRead("heads/main", out var main));
+                Assert.True(main == baseMain || main == pushed, $"cut at {cut}: the server's main is at {main}, neither where it was nor the pushed commit");
+                Assert.True(failure is not null || main == pushed, $"cut at {cut}: the push completed and main is not at the pushed commit");
+                StoreConsistency.AssertRefsComplete(db, serverPack.Repository.Refs);
+                StoreConsistency.AssertNothingDangles(db, client.Objects, [pushed]);
 
-            await using (var server = StartServer(fx, serverPack.Store))
-            {
                 var retry = await fx.RemoteTo(server.EndPoint!, limits: SmallOffers).PushAsync(SyncStore.Of(client), "main");
                 retryObjects = retry.Sent.Objects;
                 Assert.True(failure is not null || retry.UpToDate, $"cut at {cut}: after a completed push the retry should find the server up to date");
