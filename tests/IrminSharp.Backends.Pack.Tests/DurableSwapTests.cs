@@ -37,6 +37,31 @@ public sealed class DurableSwapTests
     }
 
     [Fact]
+    public void Flush_CheckpointFailsAfterTheCommitIsDurable_ReturnsNormally()
+    {
+        var memory = PackFixture.NewDevice();
+        var device = new FaultInjectingBlockDevice(memory);
+        using var pack = PackStore.Create(device, NativeSchema.Instance.Name, Merge.CounterContents.Instance.Name, new PackOptions { CheckpointEvery = 1, Durability = PackDurability.Explicit }, "test pack");
+        using var repo = PackFixture.Repo(pack);
+        repo.Main.Set("k", 26);
+        pack.Flush();
+        repo.Main.Set("k", 27);
+
+        // The commit's batch and root land; power is lost before the checkpoint's flush.
+        device.FailAfterWrites = device.WriteCount + 3;
+        try
+        {
+            pack.Flush();
+            using var reopened = PackFixture.Reopen(memory.SnapshotImage(), new PackOptions { ReadOnly = true });
+            Assert.Equal(27, PackFixture.Repo(reopened).Main.Get("k"));
+        }
+        finally
+        {
+            device.FailAfterWrites = null;
+        }
+    }
+
+    [Fact]
     public void Set_CommitFails_ThrowsUndoesAndWatchersNeverHearOfIt()
     {
         var memory = PackFixture.NewDevice();

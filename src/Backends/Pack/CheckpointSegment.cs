@@ -246,17 +246,14 @@ internal sealed class CheckpointSegment
         }
     }
 
-    /// <summary>Reads from the log; a failed read is reported as corrupt data at that position.</summary>
+    /// <summary>
+    /// Reads from the log. A failed read stays an <see cref="IOException"/>: a transient device
+    /// error is not damage, and taken for damage it would make a pack fall back to an older root.
+    /// </summary>
     internal static void Read(RingLog log, long position, Span<byte> buffer, string where)
     {
-        try
-        {
-            log.Read(position, buffer);
-        }
-        catch (IOException e)
-        {
-            throw new CorruptDataException(where, position, $"reading the index checkpoint failed: {e.Message}", e);
-        }
+        _ = where;
+        log.Read(position, buffer);
     }
 
     private static int BucketOf(ReadOnlySpan<byte> hashBytes, int bits) =>

@@ -103,7 +103,7 @@ internal sealed class CommitPipeline
         {
             WriteRoot(withCheckpoint: true);
         }
-        catch (Exception e) when (e is StoreFullException or IOException)
+        catch (Exception e) when (e is StoreFullException or IOException or CorruptDataException)
         {
             // The commit before it is durable; the next commit tries again. Opening scans a longer
             // tail meanwhile.

@@ -30,7 +30,15 @@ internal static class PackChecker
     {
         using (file.Maintenance.EnterScope())
         {
-            file.Commit();
+            try
+            {
+                file.Commit();
+            }
+            catch (StoreFullException)
+            {
+                // A full store can still be checked: the check reads the durable root.
+            }
+
             var problems = ImmutableArray.CreateBuilder<FsckProblem>();
             // A reader that fell back still sees the damage; a writer that recovered has already
             // written a root over it.

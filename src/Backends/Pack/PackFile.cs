@@ -199,6 +199,7 @@ internal sealed class PackFile : IDisposable
         {
             Location location;
             long seen;
+            bool found;
             using (state.Gate.EnterScope())
             {
                 if (state.Pending.TryGetValue(hash, out var fresh))
@@ -208,11 +209,20 @@ internal sealed class PackFile : IDisposable
                 }
 
                 seen = state.Collections;
-                if (!state.Index.TryFind(hash, out location))
+                found = state.Index.TryFind(hash, out location);
+            }
+
+            if (!found)
+            {
+                // A reader's index may be older than the writer's last gc, whose wrap can overwrite
+                // the checkpoint it reads buckets from: look once more at the newest root.
+                if (attempt == 0 && options.ReadOnly && Refresh())
                 {
-                    encoded = default;
-                    return false;
+                    continue;
                 }
+
+                encoded = default;
+                return false;
             }
 
             SchedulePoint.Here("pack: object located");
@@ -233,6 +243,7 @@ internal sealed class PackFile : IDisposable
                 continue;
             }
 
+            SchedulePoint.Here("pack: object read");
             cache.Remember(hash, payload, seen);
             encoded = payload;
             return true;
