@@ -138,7 +138,7 @@ public sealed class ConcurrentCrashSweepTests(ITestOutputHelper output)
             if (k > startWrites)
             {
                 Check(CrashImages.Torn(baseImage, writes, PackFixture.Sector, k), ackList, k - 1, $"torn {k}");
-                Check(CrashImages.Reordered(baseImage, writes, PackFixture.Sector, k, seed: k), ackList, LastFlushed(writes, k), $"reordered {k}");
+                Check(CrashImages.Reordered(baseImage, writes, PackFixture.Sector, k, seed: k), ackList, CrashImages.DurablePrefix(writes, k), $"reordered {k}");
                 torn++;
                 reordered++;
             }
@@ -147,18 +147,6 @@ public sealed class ConcurrentCrashSweepTests(ITestOutputHelper output)
         output.WriteLine($"concurrent crash sweep (seed {seed}): 2 writers, {gcs} gcs, {ackList.Count} acknowledged commits, {writes.Count} writes; images checked: {prefixes} prefix, {torn} torn, {reordered} reordered");
         Assert.True(gcs >= 5, $"only {gcs} gcs ran during the workload");
         Assert.True(prefixes > 300, $"only {prefixes} crash points");
-    }
-
-    private static int LastFlushed(IReadOnlyList<WriteRecord> writes, int k)
-    {
-        var epoch = writes[k - 1].FlushesBefore;
-        var n = 0;
-        while (n < k && writes[n].FlushesBefore < epoch)
-        {
-            n++;
-        }
-
-        return n;
     }
 
     private static void Check(byte[] image, List<Ack> acks, int durableWrites, string label)

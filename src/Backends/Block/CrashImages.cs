@@ -95,6 +95,26 @@ public static class CrashImages
         return drops;
     }
 
+    /// <summary>
+    /// How many of the first writes a <see cref="Reordered"/> image at crash point
+    /// <paramref name="k"/> always holds: those before write k's flush epoch, which a completed
+    /// flush made durable.
+    /// </summary>
+    public static int DurablePrefix(IReadOnlyList<WriteRecord> writes, int k)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(k, writes.Count);
+        var epoch = writes[k - 1].FlushesBefore;
+        var n = 0;
+        while (n < k && writes[n].FlushesBefore < epoch)
+        {
+            n++;
+        }
+
+        return n;
+    }
+
     private static ulong Mix(int seed, int index)
     {
         var z = (((ulong)(uint)seed) << 32 | (uint)index) + 0x9E3779B97F4A7C15UL;
