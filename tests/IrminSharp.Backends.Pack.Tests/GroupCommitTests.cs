@@ -7,38 +7,11 @@ namespace IrminSharp.Backends.Pack.Tests;
 
 public sealed class GroupCommitTests
 {
-    /// <summary>A device whose flush takes a while, as a real disk's does.</summary>
-    private sealed class SlowFlushDevice(IBlockDevice inner) : IBlockDevice
-    {
-        private int flushes;
-
-        public int Flushes => Volatile.Read(ref flushes);
-
-        public int SectorSize => inner.SectorSize;
-
-        public long SectorCount => inner.SectorCount;
-
-        public bool IsReadOnly => inner.IsReadOnly;
-
-        public void Read(long sector, Span<byte> buffer) => inner.Read(sector, buffer);
-
-        public void Write(long sector, ReadOnlySpan<byte> buffer) => inner.Write(sector, buffer);
-
-        public void Flush()
-        {
-            Thread.Sleep(3);
-            Interlocked.Increment(ref flushes);
-            inner.Flush();
-        }
-
-        public void Dispose() => inner.Dispose();
-    }
-
     [Fact]
     public void ConcurrentDurableCommits_ShareFlushes_AndLoseNothing()
     {
         var memory = new MemoryBlockDevice(PackFixture.Sector, 1 << 16, recordWrites: false);
-        var device = new SlowFlushDevice(memory);
+        var device = new SlowFlushDevice(memory, flushMilliseconds: 3);
         const int Threads = 8, PerThread = 25;
         using (var pack = PackStore.Create(device, NativeSchema.Instance.Name, CounterContents.Instance.Name, new PackOptions { Durability = PackDurability.EveryRefUpdate }, ownsDevice: false))
         {

@@ -2,9 +2,16 @@ using IrminSharp.Backends.Block;
 
 namespace IrminSharp.Backends.Pack.Tests;
 
-/// <summary>A device whose flushes take a while, to widen the window between a write and its durability.</summary>
-internal sealed class SlowFlushDevice(IBlockDevice inner) : IBlockDevice
+/// <summary>
+/// A device whose flushes take a while, as a real disk's do: it widens the window between a write
+/// and its durability, and counts the flushes.
+/// </summary>
+internal sealed class SlowFlushDevice(IBlockDevice inner, int flushMilliseconds = 20) : IBlockDevice
 {
+    private int flushes;
+
+    public int Flushes => Volatile.Read(ref flushes);
+
     public int SectorSize => inner.SectorSize;
 
     public long SectorCount => inner.SectorCount;
@@ -17,7 +24,8 @@ internal sealed class SlowFlushDevice(IBlockDevice inner) : IBlockDevice
 
     public void Flush()
     {
-        Thread.Sleep(20);
+        Thread.Sleep(flushMilliseconds);
+        Interlocked.Increment(ref flushes);
         inner.Flush();
     }
 

@@ -85,9 +85,6 @@ internal sealed class PackFile : IDisposable
         }
     }
 
-    /// <summary>Formats a new, empty pack on <paramref name="device"/>.</summary>
-    public static void Format(IBlockDevice device, string schema, string contentType) => SuperblockPair.Format(device, schema, contentType);
-
     /// <summary>
     /// Opens a pack at its newest valid root. A damaged newest root (its refs or index fail their
     /// checks) is never skipped silently by a writer: the open fails unless
@@ -102,7 +99,7 @@ internal sealed class PackFile : IDisposable
             throw new CorruptDataException(where, 0, $"the device is too small to hold a pack ({device.SectorCount} sectors of {device.SectorSize} bytes)");
         }
 
-        var writerLock = options.ReadOnly ? null : AcquireLock(device, options, where);
+        var writerLock = options.ReadOnly ? null : WriterLock.AcquireFor(device, options.LockPath, where);
         try
         {
             var log = new RingLog(device, where);
@@ -154,36 +151,6 @@ internal sealed class PackFile : IDisposable
         {
             writerLock?.Dispose();
             throw;
-        }
-    }
-
-    private static WriterLock? AcquireLock(IBlockDevice device, PackOptions options, string where)
-    {
-        // The device names its own lock (a file's path, a raw device's number), so every path to
-        // one device meets the same lock; the options may name another.
-        if ((options.LockPath ?? device.WriterLockPath) is not { } lockPath)
-        {
-            return null;
-        }
-
-        try
-        {
-            return WriterLock.Acquire(lockPath, where);
-        }
-        catch (StoreLockedException e) when (e.Pid is null)
-        {
-            // The lock file could not be read: the writer also records its pid in the superblock.
-            int pid;
-            try
-            {
-                pid = SuperblockPair.ReadValid(device).Select(s => s.WriterPid).FirstOrDefault();
-            }
-            catch (IOException)
-            {
-                pid = 0;
-            }
-
-            throw new StoreLockedException(where, pid > 0 ? pid : null, pid > 0 ? WriterLock.DescribeProcess(pid) : null, e);
         }
     }
 

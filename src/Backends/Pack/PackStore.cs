@@ -60,7 +60,7 @@ public sealed class PackStore : IDisposable
             throw new ArgumentException("Cannot create a pack on a read-only device.", nameof(device));
         }
 
-        PackFile.Format(device, schema, contentType);
+        SuperblockPair.Format(device, schema, contentType);
         return Open(device, options, where, ownsDevice);
     }
 

@@ -1,3 +1,4 @@
+using IrminSharp.Backends.Block;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -18,6 +19,39 @@ internal sealed class WriterLock : IDisposable
     private readonly FileStream stream;
 
     private WriterLock(FileStream stream) => this.stream = stream;
+
+    /// <summary>
+    /// Takes the writer lock for <paramref name="device"/>: <paramref name="lockPath"/> when given,
+    /// else the device's own, so that every path to one device meets the same lock. Null when
+    /// there is none (a memory device).
+    /// </summary>
+    public static WriterLock? AcquireFor(IBlockDevice device, string? lockPath, string where)
+    {
+        if ((lockPath ?? device.WriterLockPath) is not { } path)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Acquire(path, where);
+        }
+        catch (StoreLockedException e) when (e.Pid is null)
+        {
+            // The lock file could not be read: the writer also records its pid in the superblock.
+            int pid;
+            try
+            {
+                pid = SuperblockPair.ReadValid(device).Select(s => s.WriterPid).FirstOrDefault();
+            }
+            catch (IOException)
+            {
+                pid = 0;
+            }
+
+            throw new StoreLockedException(where, pid > 0 ? pid : null, pid > 0 ? DescribeProcess(pid) : null, e);
+        }
+    }
 
     public static WriterLock Acquire(string path, string where)
     {
