@@ -5,7 +5,7 @@ using IrminSharp.Store;
 namespace IrminSharp.Backends.Pack.Tests;
 
 /// <summary>
-/// The native schema, calling <see cref="OnKindOf"/> (once) the first time gc or fsck asks an
+/// The native schema, calling a hook (once) the first time gc or fsck asks an
 /// object's kind: a way to run code at a chosen moment inside a gc's walk.
 /// </summary>
 internal sealed class HookedSchema : Schema
@@ -14,8 +14,6 @@ internal sealed class HookedSchema : Schema
     private Action? onKindOf;
 
     public HookedSchema(Action onKindOf) => this.onKindOf = onKindOf;
-
-    public Action? OnKindOf => onKindOf;
 
     public override string Name => inner.Name;
 

@@ -63,7 +63,7 @@ internal sealed class CheckpointIndex
         }
 
         Span<byte> head = stackalloc byte[Head];
-        CheckpointSegment.Read(log, rootPosition, head, where);
+        log.Read(rootPosition, head);
         CheckRecordHeader(head, rootPosition, rootLength, where);
         var magic = head.Slice(RecordHeader.Size, 8);
         if (magic.SequenceEqual(CheckpointSegment.Magic))
@@ -84,7 +84,7 @@ internal sealed class CheckpointIndex
         }
 
         var record = new byte[rootLength];
-        CheckpointSegment.Read(log, rootPosition, record, where);
+        log.Read(rootPosition, record);
         if (!RecordHeader.ChecksumMatches(record))
         {
             throw new CorruptDataException(where, rootPosition, "the index checkpoint directory record fails its checksum");
@@ -163,7 +163,7 @@ internal sealed class CheckpointIndex
         var listed = directory!.Segments[s];
         var position = listed.Location.Offset;
         Span<byte> head = stackalloc byte[RecordHeader.Size];
-        CheckpointSegment.Read(log, position, head, where);
+        log.Read(position, head);
         CheckRecordHeader(head, position, listed.Location.Length, where);
         var segment = CheckpointSegment.Open(log, position + RecordHeader.Size, listed.Location.Length - RecordHeader.Size, where);
         if (segment.Count != listed.Count)

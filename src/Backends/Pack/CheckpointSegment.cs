@@ -136,7 +136,7 @@ internal sealed class CheckpointSegment
         }
 
         Span<byte> header = stackalloc byte[HeaderSize];
-        Read(log, payloadPosition, header, where);
+        log.Read(payloadPosition, header);
         var count = BinaryPrimitives.ReadInt64LittleEndian(header[8..]);
         var bits = BinaryPrimitives.ReadInt32LittleEndian(header[16..]);
 
@@ -149,7 +149,7 @@ internal sealed class CheckpointSegment
         }
 
         var fanoutBytes = new byte[(1 << bits) * 4];
-        Read(log, payloadPosition + HeaderSize, fanoutBytes, where);
+        log.Read(payloadPosition + HeaderSize, fanoutBytes);
         if (HeaderCrc(header[..CrcOffset], fanoutBytes) != BinaryPrimitives.ReadUInt32LittleEndian(header[CrcOffset..]))
         {
             throw new CorruptDataException(where, recordPosition, "the index checkpoint fanout fails its checksum");
@@ -198,7 +198,7 @@ internal sealed class CheckpointSegment
         }
 
         var bytes = new byte[n * EntrySize];
-        Read(log, entriesPosition + ((long)start * EntrySize), bytes, where);
+        log.Read(entriesPosition + ((long)start * EntrySize), bytes);
         for (var i = 0; i < n; i++)
         {
             (hashes[i], locations[i]) = ReadEntry(bytes.AsSpan(i * EntrySize, EntrySize));
@@ -213,7 +213,7 @@ internal sealed class CheckpointSegment
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
         Span<byte> entry = stackalloc byte[EntrySize];
-        Read(log, entriesPosition + (index * EntrySize), entry, where);
+        log.Read(entriesPosition + (index * EntrySize), entry);
         return ReadEntry(entry);
     }
 
@@ -229,7 +229,7 @@ internal sealed class CheckpointSegment
         {
             var n = (int)Math.Min(Count - done, EnumerateChunkEntries);
             var chunk = buffer.AsMemory(0, n * EntrySize);
-            Read(log, entriesPosition + (done * EntrySize), chunk.Span, where);
+            log.Read(entriesPosition + (done * EntrySize), chunk.Span);
             for (var i = 0; i < n; i++)
             {
                 var entry = ReadEntry(chunk.Span.Slice(i * EntrySize, EntrySize));
@@ -244,16 +244,6 @@ internal sealed class CheckpointSegment
 
             done += n;
         }
-    }
-
-    /// <summary>
-    /// Reads from the log. A failed read stays an <see cref="IOException"/>: a transient device
-    /// error is not damage, and taken for damage it would make a pack fall back to an older root.
-    /// </summary>
-    internal static void Read(RingLog log, long position, Span<byte> buffer, string where)
-    {
-        _ = where;
-        log.Read(position, buffer);
     }
 
     private static int BucketOf(ReadOnlySpan<byte> hashBytes, int bits) =>

@@ -95,7 +95,7 @@ public sealed class PackRefStore : IRefStore
         using (order.EnterScope())
         {
             // Not durable: undo the swap unless another writer moved the ref on since.
-            if (!owner.File.SwapRef(name, desired, expected, out _, out var undoVersion))
+            if (!owner.File.SwapRef(name, desired, expected, out _, out _))
             {
                 return;
             }
@@ -107,8 +107,6 @@ public sealed class PackRefStore : IRefStore
             {
                 unpublished.Enqueue(u);
             }
-
-            _ = undoVersion;
         }
     }
 
