@@ -6,15 +6,33 @@ using MessagePack;
 namespace IrminSharp.Merge;
 
 /// <summary>
-/// Append-only logs of <typeparamref name="T"/>. Encoding: a MessagePack array of the entries'
-/// encodings (as bin), in log order. Merge: the ancestor's entries, then the entries both sides
-/// appended alike, then each side's remaining appended entries, the side whose entries encode
-/// smaller first (so the merge is symmetric). A side that changed or dropped an ancestor entry
-/// conflicts. An absent log counts as empty, except that removing it wins over a side that left
-/// it alone.
+/// Append-only logs of <typeparamref name="T"/>.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Order: every entry carries a Lamport stamp, 1 + the highest stamp in the log it was appended
+/// to, and the log is ordered by stamp, then by the entry's encoding. So an entry follows every
+/// entry its writer had seen, a replica's own appends keep their order, and entries appended
+/// concurrently (which may share a stamp) take the order of their bytes. The order depends only
+/// on which entries a log holds, so replicas holding the same entries show them in the same
+/// order; an entry merged in from another replica may land before entries already shown.
+/// </para>
+/// <para>
+/// Merge: a log is a multiset of stamped entries, and the merge is ours + theirs − ancestor:
+/// every entry either side appended is kept, an entry appended alike on both sides (same value,
+/// same stamp) is kept twice, as a counter counts both increments, and the result is the same
+/// whatever order replicas merge in, however often they sync. A side that dropped an entry of the
+/// ancestor while the other side also changed the log conflicts. Removing the whole log follows
+/// <see cref="Merges.Option{T}"/>: removed against unchanged is removed, removed against appended
+/// conflicts.
+/// </para>
+/// <para>
+/// Encoding: a MessagePack array with one <c>[stamp, bin entry]</c> array per entry, in log order;
+/// stamps are positive integers in their smallest form.
+/// </para>
+/// </remarks>
 /// <typeparam name="T">The type of the entries.</typeparam>
-public sealed class AppendOnlyLogContents<T> : IContentType<ImmutableList<T>>
+public sealed class AppendOnlyLogContents<T> : IContentType<AppendOnlyLog<T>>
 {
     private readonly IContentType<T> entry;
 
@@ -23,25 +41,27 @@ public sealed class AppendOnlyLogContents<T> : IContentType<ImmutableList<T>>
     {
         ArgumentNullException.ThrowIfNull(entry);
         this.entry = entry;
-        var same = EqualityComparer<ImmutableList<T>>.Create(SameLog, log => log.Count);
-        Merge = Merges.AbsentAs<ImmutableList<T>>(MergeLogs, [], same);
+        var same = EqualityComparer<AppendOnlyLog<T>>.Create(SameLog, log => log.Count);
+        Merge = Merges.Option<AppendOnlyLog<T>>(MergeLogs, same);
     }
 
     /// <inheritdoc/>
     public string Name => "log-" + entry.Name;
 
     /// <inheritdoc/>
-    public MergeFunction<Option<ImmutableList<T>>> Merge { get; }
+    public MergeFunction<Option<AppendOnlyLog<T>>> Merge { get; }
 
     /// <inheritdoc/>
-    public void Encode(ImmutableList<T> value, IBufferWriter<byte> writer)
+    public void Encode(AppendOnlyLog<T> value, IBufferWriter<byte> writer)
     {
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(writer);
         var w = new MessagePackWriter(writer);
         w.WriteArrayHeader(value.Count);
-        foreach (var item in value)
+        foreach (var (stamp, item) in value.Entries)
         {
+            w.WriteArrayHeader(2);
+            w.Write(stamp);
             w.Write(EncodeEntry(item));
         }
 
@@ -49,11 +69,20 @@ public sealed class AppendOnlyLogContents<T> : IContentType<ImmutableList<T>>
     }
 
     /// <inheritdoc/>
-    public bool TryDecode(ReadOnlySpan<byte> bytes, [MaybeNullWhen(false)] out ImmutableList<T> value) =>
+    public bool TryDecode(ReadOnlySpan<byte> bytes, [MaybeNullWhen(false)] out AppendOnlyLog<T> value) =>
         CanonicalEncoding.TryDecode(this, bytes, Parse, out value);
 
-    // An array of the entries' encodings (bin), oldest first.
-    private bool Parse(ref MessagePackReader reader, [MaybeNullWhen(false)] out ImmutableList<T> value)
+    /// <inheritdoc/>
+    public string Format(AppendOnlyLog<T> value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var last = value.Skip(Math.Max(0, value.Count - 3)).Select(entry.Format);
+        return $"{value.Count} entries" + (value.Count > 0 ? ", last: " + string.Join(", ", last) : string.Empty);
+    }
+
+    // An array of [stamp, bin entry] in log order: stamps positive and non-decreasing, entries
+    // with equal stamps non-decreasing by bytes.
+    private bool Parse(ref MessagePackReader reader, [MaybeNullWhen(false)] out AppendOnlyLog<T> value)
     {
         value = null;
         if (reader.NextMessagePackType != MessagePackType.Array)
@@ -62,95 +91,131 @@ public sealed class AppendOnlyLogContents<T> : IContentType<ImmutableList<T>>
         }
 
         var count = reader.ReadArrayHeader();
-        var builder = ImmutableList.CreateBuilder<T>();
+        var builder = ImmutableList.CreateBuilder<LogEntry<T>>();
+        var previous = default(Stamped);
         for (var i = 0; i < count; i++)
         {
-            var encoded = reader.ReadBytes()?.ToArray();
-            if (encoded is null || !entry.TryDecode(encoded, out var item))
+            if (reader.NextMessagePackType != MessagePackType.Array || reader.ReadArrayHeader() != 2
+                || reader.NextMessagePackType != MessagePackType.Integer)
             {
                 return false;
             }
 
-            builder.Add(item);
+            var stamp = reader.ReadInt64();
+            var encoded = reader.ReadBytes()?.ToArray();
+            if (stamp <= 0 || encoded is null || !entry.TryDecode(encoded, out var item))
+            {
+                return false;
+            }
+
+            var current = new Stamped(stamp, encoded, item);
+            if (i > 0 && Compare(previous, current) > 0)
+            {
+                return false;
+            }
+
+            builder.Add(new LogEntry<T>(stamp, item));
+            previous = current;
         }
 
-        value = builder.ToImmutable();
+        value = AppendOnlyLog<T>.FromOrdered(builder.ToImmutable());
         return true;
     }
 
-    /// <inheritdoc/>
-    public string Format(ImmutableList<T> value)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        var last = value.Skip(Math.Max(0, value.Count - 3)).Select(entry.Format);
-        return $"{value.Count} entries" + (value.Count > 0 ? ", last: " + string.Join(", ", last) : string.Empty);
-    }
-
-    private MergeResult<ImmutableList<T>> MergeLogs(Ancestor<ImmutableList<T>> ancestor, ImmutableList<T> ours, ImmutableList<T> theirs)
+    private MergeResult<AppendOnlyLog<T>> MergeLogs(Ancestor<AppendOnlyLog<T>> ancestor, AppendOnlyLog<T> ours, AppendOnlyLog<T> theirs)
     {
         ArgumentNullException.ThrowIfNull(ours);
         ArgumentNullException.ThrowIfNull(theirs);
-        var a = ours.Select(EncodeEntry).ToList();
-        var b = theirs.Select(EncodeEntry).ToList();
-        if (Same(a, b))
-        {
-            return MergeResult<ImmutableList<T>>.Ok(ours);
-        }
-
         var old = ancestor.Get();
         if (!old.TryGetValue(out var found))
         {
-            return MergeResult<ImmutableList<T>>.Failed(old.Conflicts);
+            return MergeResult<AppendOnlyLog<T>>.Failed(old.Conflicts);
         }
 
-        var o = found.HasValue ? found.Value.Select(EncodeEntry).ToList() : [];
+        var o = Stamp(found.HasValue ? found.Value : AppendOnlyLog<T>.Empty);
+        var a = Stamp(ours);
+        var b = Stamp(theirs);
         if (Same(o, a))
         {
-            return MergeResult<ImmutableList<T>>.Ok(theirs);
+            return MergeResult<AppendOnlyLog<T>>.Ok(theirs);
         }
 
         if (Same(o, b))
         {
-            return MergeResult<ImmutableList<T>>.Ok(ours);
+            return MergeResult<AppendOnlyLog<T>>.Ok(ours);
         }
 
-        if (!StartsWith(a, o) || !StartsWith(b, o))
+        // Walk the three sorted logs together, one distinct entry at a time; each keeps
+        // ours + theirs − ancestor copies.
+        var merged = ImmutableList.CreateBuilder<LogEntry<T>>();
+        int i = 0, j = 0, k = 0;
+        while (j < a.Count || k < b.Count || i < o.Count)
         {
-            return MergeResult<ImmutableList<T>>.Failed(new Conflict(
-                string.Empty,
-                "a side rewrote entries of the append-only log",
-                $"{o.Count} entries",
-                Format(ours),
-                Format(theirs)));
+            var next = Smallest(o, i, a, j, b, k);
+            var inBase = Run(o, ref i, next);
+            var inOurs = Run(a, ref j, next);
+            var inTheirs = Run(b, ref k, next);
+            if (inOurs < inBase || inTheirs < inBase)
+            {
+                return MergeResult<AppendOnlyLog<T>>.Failed(new Conflict(
+                    string.Empty,
+                    "a side removed entries of the append-only log",
+                    Format(found.HasValue ? found.Value : AppendOnlyLog<T>.Empty),
+                    Format(ours),
+                    Format(theirs)));
+            }
+
+            for (var copies = inOurs + inTheirs - inBase; copies > 0; copies--)
+            {
+                merged.Add(new LogEntry<T>(next.Stamp, next.Value));
+            }
         }
 
-        // Entries both sides appended alike (say, from a shared earlier merge) are kept once.
-        var shared = o.Count;
-        while (shared < a.Count && shared < b.Count && a[shared].AsSpan().SequenceEqual(b[shared]))
-        {
-            shared++;
-        }
-
-        var oursFirst = CompareEntries(a, b, shared) <= 0;
-        var (first, second) = oursFirst ? (ours, theirs) : (theirs, ours);
-        var merged = ours.GetRange(0, shared)
-            .AddRange(first.GetRange(shared, first.Count - shared))
-            .AddRange(second.GetRange(shared, second.Count - shared));
-        return MergeResult<ImmutableList<T>>.Ok(merged);
+        return MergeResult<AppendOnlyLog<T>>.Ok(AppendOnlyLog<T>.FromOrdered(merged.ToImmutable()));
     }
 
-    private static bool Same(List<byte[]> x, List<byte[]> y) => x.Count == y.Count && StartsWith(x, y);
-
-    private static bool StartsWith(List<byte[]> log, List<byte[]> prefix)
+    private static Stamped Smallest(List<Stamped> o, int i, List<Stamped> a, int j, List<Stamped> b, int k)
     {
-        if (log.Count < prefix.Count)
+        Stamped? best = null;
+        foreach (var (log, at) in new[] { (o, i), (a, j), (b, k) })
+        {
+            if (at < log.Count && (best is null || Compare(log[at], best.Value) < 0))
+            {
+                best = log[at];
+            }
+        }
+
+        return best!.Value;
+    }
+
+    // How many entries equal to key start at log[at]; moves at past them.
+    private static int Run(List<Stamped> log, ref int at, Stamped key)
+    {
+        var start = at;
+        while (at < log.Count && Compare(log[at], key) == 0)
+        {
+            at++;
+        }
+
+        return at - start;
+    }
+
+    private static int Compare(Stamped x, Stamped y)
+    {
+        var c = x.Stamp.CompareTo(y.Stamp);
+        return c != 0 ? c : x.Bytes.AsSpan().SequenceCompareTo(y.Bytes);
+    }
+
+    private static bool Same(List<Stamped> x, List<Stamped> y)
+    {
+        if (x.Count != y.Count)
         {
             return false;
         }
 
-        for (var i = 0; i < prefix.Count; i++)
+        for (var i = 0; i < x.Count; i++)
         {
-            if (!log[i].AsSpan().SequenceEqual(prefix[i]))
+            if (Compare(x[i], y[i]) != 0)
             {
                 return false;
             }
@@ -159,22 +224,10 @@ public sealed class AppendOnlyLogContents<T> : IContentType<ImmutableList<T>>
         return true;
     }
 
-    private static int CompareEntries(List<byte[]> x, List<byte[]> y, int from)
-    {
-        for (var i = from; i < x.Count && i < y.Count; i++)
-        {
-            var c = x[i].AsSpan().SequenceCompareTo(y[i]);
-            if (c != 0)
-            {
-                return c;
-            }
-        }
+    private List<Stamped> Stamp(AppendOnlyLog<T> log) => [.. log.Entries.Select(e => new Stamped(e.Stamp, EncodeEntry(e.Value), e.Value))];
 
-        return x.Count.CompareTo(y.Count);
-    }
-
-    private bool SameLog(ImmutableList<T>? x, ImmutableList<T>? y) =>
-        x is null || y is null ? x is null && y is null : Same(x.Select(EncodeEntry).ToList(), y.Select(EncodeEntry).ToList());
+    private bool SameLog(AppendOnlyLog<T>? x, AppendOnlyLog<T>? y) =>
+        x is null || y is null ? x is null && y is null : Same(Stamp(x), Stamp(y));
 
     private byte[] EncodeEntry(T item)
     {
@@ -182,4 +235,6 @@ public sealed class AppendOnlyLogContents<T> : IContentType<ImmutableList<T>>
         entry.Encode(item, buffer);
         return buffer.WrittenSpan.ToArray();
     }
+
+    private readonly record struct Stamped(long Stamp, byte[] Bytes, T Value);
 }

@@ -6,13 +6,17 @@ namespace IrminSharp.Merge;
 
 /// <summary>
 /// A 64-bit counter, stored as a MessagePack integer in its smallest form. Merge: ours + theirs −
-/// ancestor, so increments made concurrently on two replicas all survive. A removal wins over a
-/// side that left the counter unchanged; otherwise an absent counter counts as 0 (a removal
-/// against increments acts as a reset, and a merged 0 stays present).
+/// ancestor (in 128 bits; a result outside 64 bits conflicts), so increments made concurrently on
+/// two replicas all survive, and replicas that merged the same commits in any order hold the same
+/// count. Removal follows <see cref="Merges.Option{T}"/>: a counter removed on one side and left
+/// alone on the other is removed, removed on both sides stays removed, and removed on one side
+/// while the other changed it conflicts (in every merge order, so convergence holds).
 /// </summary>
 /// <remarks>
 /// The counter merge is not idempotent on purpose: two sides that both went from 1 to 2 merge to
-/// 3, because each counted one event.
+/// 3, because each counted one event. A removal is not a reset: a reset that two replicas made
+/// concurrently would have to count once, which no merge of plain counts can do while staying
+/// independent of the merge order.
 /// </remarks>
 public sealed class CounterContents : IContentType<long>
 {
@@ -27,7 +31,7 @@ public sealed class CounterContents : IContentType<long>
     public string Name => "counter";
 
     /// <inheritdoc/>
-    public MergeFunction<Option<long>> Merge { get; } = Merges.AbsentAs(Merges.Counter(), 0L);
+    public MergeFunction<Option<long>> Merge { get; } = Merges.Option(Merges.Counter());
 
     /// <inheritdoc/>
     public void Encode(long value, IBufferWriter<byte> writer)

@@ -11,8 +11,12 @@ namespace IrminSharp.Merge;
 /// <see cref="Utf8JsonWriter"/>'s default encoder, and numbers in one form per value (no
 /// trailing zeros or redundant exponent: <c>1.0</c>, <c>1e0</c> and <c>1</c> all encode as
 /// <c>1</c>, matching <see cref="JsonNode.DeepEquals"/>). Merge: objects merge key by key,
-/// recursively, with add/remove semantics; arrays and scalars use the default merge by deep
-/// equality. Every conflicting key is reported, its path the keys joined by '/'.
+/// recursively, with add/remove semantics, when the ancestor is an object or absent; a scalar or
+/// array that both sides replaced by different objects conflicts. Arrays and scalars use the
+/// default merge by deep equality: an array is one value, so concurrent edits of one array
+/// conflict (store lists that both sides edit with <c>ListContents&lt;T&gt;</c>). Every
+/// conflicting key is reported, its path the keys joined by '/', each key escaped as in JSON
+/// Pointer (<see cref="Conflict.Escape"/>).
 /// </summary>
 /// <remarks>
 /// Decoding accepts any JSON text (whitespace, key order, escapes) that is valid UTF-8, has no
@@ -220,13 +224,26 @@ public sealed class JsonContents : IContentType<JsonNode?>
             return Merges.Default<JsonNode?>(Equality)(ancestor, ours, theirs);
         }
 
+        if (JsonNode.DeepEquals(a, b))
+        {
+            return MergeResult<JsonNode?>.Ok(a);
+        }
+
         var old = ancestor.Get();
         if (!old.TryGetValue(out var found))
         {
             return MergeResult<JsonNode?>.Failed(old.Conflicts);
         }
 
-        var o = found.HasValue ? found.Value as JsonObject : null;
+        // Two objects merge key by key against an object or against nothing (both sides added
+        // one). A scalar or an array replaced by two different objects conflicts: neither side
+        // wrote the union.
+        if (found.HasValue && found.Value is not JsonObject)
+        {
+            return Merges.Default<JsonNode?>(Equality)(ancestor, ours, theirs);
+        }
+
+        var o = found.HasValue ? (JsonObject)found.Value! : null;
         var keys = new SortedSet<string>(a.Select(p => p.Key), StringComparer.Ordinal);
         keys.UnionWith(b.Select(p => p.Key));
         if (o is not null)

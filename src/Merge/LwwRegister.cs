@@ -13,4 +13,17 @@ public sealed record LwwRegister<T>(T Value, long Timestamp, string Writer)
 {
     /// <summary>Who wrote it (a replica id); breaks ties between equal timestamps.</summary>
     public string Writer { get; init; } = Writer ?? throw new ArgumentNullException(nameof(Writer));
+
+    /// <summary>
+    /// A write that replaces this value: stamped <paramref name="now"/>, or this value's timestamp
+    /// + 1 when the clock is behind it, so that the new value is later than the one it replaced
+    /// (a hybrid logical clock). Writing through this keeps last-writer-wins merges independent
+    /// of the order replicas merge in.
+    /// </summary>
+    /// <param name="value">The new value.</param>
+    /// <param name="now">The writer's clock.</param>
+    /// <param name="writer">Who writes it.</param>
+    /// <exception cref="OverflowException">This value's timestamp is <see cref="long.MaxValue"/> and the clock is not ahead.</exception>
+    public LwwRegister<T> Write(T value, long now, string writer) =>
+        new(value, now > Timestamp ? now : checked(Timestamp + 1), writer);
 }

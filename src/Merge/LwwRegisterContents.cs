@@ -11,6 +11,12 @@ namespace IrminSharp.Merge;
 /// to the greater writer (ordinal), then to the greater value encoding, so the merge is symmetric
 /// and deterministic. A register removed on one side and rewritten on the other conflicts.
 /// </summary>
+/// <remarks>
+/// Replicas that merged the same commits hold the same register, whatever order they merged in,
+/// when every write is stamped later than the value it replaced: then every merge picks the
+/// latest write of its history. <see cref="LwwRegister{T}.Write"/> stamps writes that way even
+/// when the writer's clock is behind. See <see cref="Merges.LastWriterWins{T}(Func{T, long}, IComparer{T}?, IEqualityComparer{T}?)"/>.
+/// </remarks>
 /// <typeparam name="T">The type of the value.</typeparam>
 public sealed class LwwRegisterContents<T> : IContentType<LwwRegister<T>>
 {

@@ -6,10 +6,14 @@ using MessagePack;
 namespace IrminSharp.Merge;
 
 /// <summary>
-/// Multisets of <typeparamref name="T"/>: each element with a positive count. Encoding: a
-/// MessagePack map from the elements' encodings (as bin, sorted by those bytes) to their counts.
-/// Merge: each count becomes ours + theirs − ancestor, elements falling to zero are dropped; an
-/// absent multiset counts as empty, except that removing it wins over a side that left it alone.
+/// Multisets of <typeparamref name="T"/>: a map from elements to non-zero counts; an element is in
+/// the multiset when its count is positive. Encoding: a MessagePack map from the elements'
+/// encodings (as bin, sorted by those bytes) to their counts (integers in their smallest form,
+/// never 0). Merge: each count becomes ours + theirs − ancestor, counts that come to 0 are
+/// dropped, and counts below 0 are kept: base <c>{x:1}</c>, two replicas each removing x and a
+/// third adding one x end at <c>{}</c> in every merge order only because the first two merged to
+/// <c>{x:−1}</c>. Removing the whole multiset follows <see cref="Merges.Option{T}"/>: removed
+/// against unchanged is removed; removed against changed conflicts.
 /// </summary>
 /// <typeparam name="T">The type of the elements.</typeparam>
 public sealed class MultisetContents<T> : IContentType<ImmutableSortedDictionary<T, long>>
@@ -24,7 +28,7 @@ public sealed class MultisetContents<T> : IContentType<ImmutableSortedDictionary
         ArgumentNullException.ThrowIfNull(element);
         this.element = element;
         this.order = order ?? Comparer<T>.Default;
-        Merge = Merges.AbsentAs(Merges.Multiset<T>(), Empty, CountEquality.Instance);
+        Merge = Merges.Option(Merges.Multiset<T>(), CountEquality.Instance);
     }
 
     /// <summary>The empty multiset, with this content type's order.</summary>
@@ -37,7 +41,7 @@ public sealed class MultisetContents<T> : IContentType<ImmutableSortedDictionary
     public MergeFunction<Option<ImmutableSortedDictionary<T, long>>> Merge { get; }
 
     /// <inheritdoc/>
-    /// <exception cref="ArgumentOutOfRangeException">A count is zero or negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A count is zero.</exception>
     public void Encode(ImmutableSortedDictionary<T, long> value, IBufferWriter<byte> writer)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -46,7 +50,7 @@ public sealed class MultisetContents<T> : IContentType<ImmutableSortedDictionary
         foreach (var (item, count) in value)
         {
             // A zero count and a missing element would be two values with one meaning.
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count, nameof(value));
+            ArgumentOutOfRangeException.ThrowIfZero(count, nameof(value));
             entries.Add((EncodeElement(item), count));
         }
 
@@ -74,7 +78,7 @@ public sealed class MultisetContents<T> : IContentType<ImmutableSortedDictionary
     public bool TryDecode(ReadOnlySpan<byte> bytes, [MaybeNullWhen(false)] out ImmutableSortedDictionary<T, long> value) =>
         CanonicalEncoding.TryDecode(this, bytes, Parse, out value);
 
-    // A map from element encodings (bin, strictly increasing) to positive counts.
+    // A map from element encodings (bin, strictly increasing) to non-zero counts.
     private bool Parse(ref MessagePackReader reader, [MaybeNullWhen(false)] out ImmutableSortedDictionary<T, long> value)
     {
         value = null;
@@ -97,7 +101,7 @@ public sealed class MultisetContents<T> : IContentType<ImmutableSortedDictionary
             }
 
             var n = reader.ReadInt64();
-            if (n <= 0 || !element.TryDecode(encoded, out var item) || !builder.TryAdd(item, n))
+            if (n == 0 || !element.TryDecode(encoded, out var item) || !builder.TryAdd(item, n))
             {
                 return false;
             }

@@ -17,16 +17,39 @@ public sealed class CounterContentsTests
         Codec.Commutes(Counter, Codec.Opt<long>(o), Codec.Opt<long>(a), Codec.Opt<long>(b));
 
     [Property]
-    public bool Counter_AbsentCountsAsZero_WhenNoSideIsUnchanged(int? o, int? a, int? b)
+    public bool Counter_RemovalFollowsOption_PresentSidesAddUp(int? o, int? a, int? b)
     {
         var r = Codec.Merge(Counter, Codec.Opt<long>(o), Codec.Opt<long>(a), Codec.Opt<long>(b));
-        var removedAgainstUnchanged = o is not null && ((a is null && b == o) || (b is null && a == o));
-        if ((a is null && b is null) || removedAgainstUnchanged)
+        if (a is not null && b is not null)
+        {
+            return r.IsOk && r.Value.Value == (long)a + b - (o ?? 0);
+        }
+
+        if (a is null && b is null)
         {
             return r.IsOk && !r.Value.HasValue;
         }
 
-        return r.IsOk && r.Value.Value == (long)(a ?? 0) + (b ?? 0) - (o ?? 0);
+        // One side absent: it wins against an unchanged side, stands against an absent ancestor,
+        // and conflicts with a change.
+        var present = a ?? b;
+        return o == present ? r.IsOk && !r.Value.HasValue
+            : o is null ? r.IsOk && r.Value.Value == present
+            : !r.IsOk;
+    }
+
+    [Fact]
+    public void Counter_TwoRemovalsAndAChange_ConflictInEveryOrder()
+    {
+        // The review's case: base 5; R1 removes, R2 removes, R3 sets 8. Merging R1 and R2 first
+        // removed it and R3 then made 3; R1 and R3 first made −2. Now both orders conflict.
+        var five = Codec.Opt<long>(5);
+        var gone = Option<long>.None;
+        var eight = Codec.Opt<long>(8);
+        var r1r2 = Codec.Merge(Counter, five, gone, gone);
+        Assert.False(r1r2.Value.HasValue);
+        Assert.False(Codec.Merge(Counter, five, r1r2.Value, eight).IsOk);
+        Assert.False(Codec.Merge(Counter, five, gone, eight).IsOk);
     }
 
     [Fact]
@@ -36,6 +59,10 @@ public sealed class CounterContentsTests
     [Fact]
     public void Counter_Overflow_IsAConflict() =>
         Assert.False(Codec.Merge3(Counter, 0L, long.MaxValue, long.MaxValue).IsOk);
+
+    [Fact]
+    public void Counter_SumOverflowingBeforeTheAncestorIsSubtracted_Merges() =>
+        Assert.Equal(5_000_000_000_000_000_002, Codec.Merge3(Counter, 5_000_000_000_000_000_000, 5_000_000_000_000_000_001, 5_000_000_000_000_000_001).Value.Value);
 
     [Theory]
     [InlineData(0L, new byte[] { 0x00 })]

@@ -216,5 +216,22 @@ public sealed class JsonContentsTests
     }
 
     [Fact]
+    public void Json_KeysWithSlashOrTilde_AreEscapedInConflictPaths()
+    {
+        var r = Merge3("""{"a/b":{"c~d":1},"a":{"b":1}}""", """{"a/b":{"c~d":2},"a":{"b":1}}""", """{"a/b":{"c~d":3},"a":{"b":1}}""");
+        Assert.Equal("a~1b/c~0d", Assert.Single(r.Conflicts).Path);
+    }
+
+    [Fact]
+    public void Json_ScalarReplacedByTwoDifferentObjects_Conflicts()
+    {
+        // Neither side wrote the union of the two objects.
+        var r = Merge3("""{"k":1}""", """{"k":{"x":1}}""", """{"k":{"y":2}}""");
+        Assert.Equal("k", Assert.Single(r.Conflicts).Path);
+        Assert.False(Merge3("""{"k":[1]}""", """{"k":{"x":1}}""", """{"k":{"y":2}}""").IsOk);
+        Assert.Equal("""{"k":{"x":1}}""", Text(Merge3("""{"k":1}""", """{"k":{"x":1}}""", """{"k":{"x":1.0}}""").Value.Value));
+    }
+
+    [Fact]
     public void Json_Format_IsCompact() => Assert.Equal("""{"a":[1,null]}""", Json.Format(Parse("""{ "a" : [ 1 , null ] }""")));
 }

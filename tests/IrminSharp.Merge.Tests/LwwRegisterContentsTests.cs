@@ -80,4 +80,52 @@ public sealed class LwwRegisterContentsTests
 
     [Fact]
     public void Lww_Format_ShowsValueTimeAndWriter() => Assert.Equal("v @5 by w", Lww.Format(new LwwRegister<string>("v", 5, "w")));
+
+    [Fact]
+    public void Lww_WriteWithAClockBehind_StampsAfterTheValueItReplaces()
+    {
+        var v1 = new LwwRegister<string>("v1", 5, "r1");
+        var v2 = v1.Write("v2", 3, "r1");
+        Assert.Equal(6, v2.Timestamp);
+        Assert.Equal(9, v1.Write("v3", 9, "r2").Timestamp);
+    }
+
+    [Fact]
+    public void Lww_WritesThroughWrite_ConvergeInEveryOrder()
+    {
+        // The review's case: v1@5; v2 written after seeing v1 with a clock at 3; v3@4 concurrent
+        // with v2. Stamped by Write, v2 is later than v1, and every merge order gives one answer.
+        var v0 = new LwwRegister<string>("v0", 1, "r0");
+        var v1 = v0.Write("v1", 5, "r1");
+        var v2 = v1.Write("v2", 3, "r1");
+        var v3 = v0.Write("v3", 4, "r2");
+        LwwRegister<string> M(LwwRegister<string> o, LwwRegister<string> a, LwwRegister<string> b) => Codec.Merge3(Lww, o, a, b).Value.Value;
+
+        // X merges v1 with v3, then pulls v2 (LCA v1); Y merges v2 with v3 (LCA v0).
+        var x = M(v1, M(v0, v1, v3), v2);
+        var y = M(v0, v2, v3);
+        Assert.Equal("v2", x.Value);
+        Assert.Equal("v2", y.Value);
+    }
+
+    [Fact]
+    public void LastWriterWins_OfAnIncomparableType_WithoutATieBreak_IsRefusedWhenBuilt() =>
+        Assert.Throws<ArgumentException>(() => Merges.LastWriterWins<byte[]>(b => b.Length));
+
+    [Fact]
+    public void LastWriterWins_WithACodec_BreaksTiesOnEncodedBytes_AndNeverThrows()
+    {
+        var merge = Merges.LastWriterWins<byte[]>(b => 7, BytesContents.Instance);
+        byte[] o = [0], a = [1, 2], b = [1, 3];
+        Assert.Equal(b, Laws.Run(merge, o, a, b).Value);
+        Assert.Equal(b, Laws.Run(merge, o, b, a).Value);
+        Assert.Equal(a, Laws.Run(merge, o, a, [1, 2]).Value);
+    }
+
+    [Fact]
+    public void LastWriterWins_TieBreakThatCannotTellValuesApart_Conflicts()
+    {
+        var merge = Merges.LastWriterWins<string>(s => 1, Comparer<string>.Create((_, _) => 0));
+        Assert.False(Laws.Run(merge, "o", "a", "b").IsOk);
+    }
 }

@@ -66,6 +66,24 @@ public sealed class MergesPropertyTests
         && Laws.Run(Counter, o, (long)x, (long)y).Value == Laws.Run(Counter, o, (long)y, (long)x).Value;
 
     [Fact]
+    public void Counter_SumOverflowingBeforeTheAncestorIsSubtracted_Merges()
+    {
+        // o = 5e18, both sides one more: ours + theirs overflows a long, the answer does not.
+        const long o = 5_000_000_000_000_000_000;
+        Assert.Equal(o + 2, Laws.Run(Counter, o, o + 1, o + 1).Value);
+        Assert.Equal(long.MinValue + 2, Laws.Run(Counter, -o, long.MinValue + 1, -o + 1).Value);
+    }
+
+    [Fact]
+    public void Multiset_CountsBeyondLong_MergeWhenTheAnswerFits()
+    {
+        const long o = 5_000_000_000_000_000_000;
+        var bag = ImmutableSortedDictionary<int, long>.Empty;
+        var r = Laws.Run(IntMultiset, bag.Add(1, o), bag.Add(1, o + 1), bag.Add(1, o + 1));
+        Assert.Equal(o + 2, r.Value[1]);
+    }
+
+    [Fact]
     public void Counter_Overflow_IsAConflictNotAnException()
     {
         var r = Laws.Run(Counter, 0L, long.MaxValue, 1L);
@@ -96,7 +114,7 @@ public sealed class MergesPropertyTests
         var keys = mo.Keys.Union(ma.Keys).Union(mb.Keys);
         var model = keys
             .Select(k => (k, c: ma.GetValueOrDefault(k) + mb.GetValueOrDefault(k) - mo.GetValueOrDefault(k)))
-            .Where(p => p.c > 0)
+            .Where(p => p.c != 0)
             .ToImmutableSortedDictionary(p => p.k, p => p.c);
         return DictEq(Laws.Run(IntMultiset, mo, ma, mb), model) && DictEq(Laws.Run(IntMultiset, mo, mb, ma), model);
     }
@@ -119,7 +137,7 @@ public sealed class MergesPropertyTests
         var (mo, ma, mb) = (BagOf(o), BagOf(a), BagOf(b));
         var ab = Laws.Run(merge, mo, ma, mb);
         var ba = Laws.Run(merge, mo, mb, ma);
-        return ab.IsOk && ba.IsOk && DictEq(ab, ba.Value);
+        return ab.IsOk == ba.IsOk && (!ab.IsOk || DictEq(ab, ba.Value));
     }
 
     [Fact]
