@@ -41,7 +41,7 @@ internal static class CommandRunner
             Console.Error.WriteLine($"irmin: {e.Conflicts.Length} conflict(s)");
             foreach (var conflict in e.Conflicts)
             {
-                Console.Error.WriteLine($"  /{conflict.Path}: {conflict.Reason}");
+                Console.Error.WriteLine("  " + conflict);
             }
 
             return Failure;

@@ -150,7 +150,7 @@ internal static class DemoCommand
 
         console.MarkupLine($"merging other into main: [red]{result.Conflicts.Length} conflicts[/] (readme merged cleanly); every path is reported and main did not move");
         console.Write(table);
-        console.MarkupLine("each conflict also carries the hashes of the three versions, e.g. ours = " + Markup.Escape(result.Conflicts[0].Ours ?? "-"));
+        console.MarkupLine("each conflict also carries the hashes of the three versions, e.g. ours = " + Markup.Escape(result.Conflicts[0].Objects?.Ours ?? "-"));
         console.MarkupLine($"main still reads motd = [blue]{Markup.Escape(main.Get("motd"))}[/]");
     }
 

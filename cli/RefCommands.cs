@@ -104,10 +104,12 @@ internal static class RefCommands
                         ["conflicts"] = new JsonArray([.. merged.Conflicts.Select(c => (JsonNode)new JsonObject
                         {
                             ["path"] = c.Path,
+                            ["valuePath"] = c.ValuePath,
                             ["reason"] = c.Reason,
                             ["base"] = c.Base,
                             ["ours"] = c.Ours,
                             ["theirs"] = c.Theirs,
+                            ["objects"] = c.Objects is { } o ? new JsonObject { ["base"] = o.Base, ["ours"] = o.Ours, ["theirs"] = o.Theirs } : null,
                         })]),
                     });
                 }
@@ -116,7 +118,7 @@ internal static class RefCommands
                     Console.Out.WriteLine($"merge failed: {merged.Conflicts.Length} conflict(s); {into} did not move");
                     foreach (var c in merged.Conflicts)
                     {
-                        Console.Out.WriteLine($"CONFLICT /{c.Path}: {c.Reason}");
+                        Console.Out.WriteLine("CONFLICT " + c);
                     }
                 }
 

@@ -201,6 +201,15 @@ public sealed class Repository<T> : IDisposable
         return CommitMerge.Merge(this, ours, theirs, info);
     }
 
+    /// <summary>
+    /// The three-way merge of the trees of <paramref name="ours"/> and <paramref name="theirs"/>,
+    /// as <see cref="MergeCommits"/> computes it, returned even when it conflicts: every path that
+    /// merged, every conflict, and at each conflicting path what <paramref name="resolution"/>
+    /// chose. Writes no commit and moves no branch; merge strategies and conflict files build on it.
+    /// </summary>
+    public TreeMergeResult MergeTrees(Hash ours, Hash theirs, ConflictResolution resolution = ConflictResolution.LeaveOut) =>
+        CommitMerge.MergeTrees(this, ours, theirs, Info("merge trees"), resolution);
+
     /// <summary>Calls <paramref name="onChange"/> for every later ref change; dispose to stop.</summary>
     public IDisposable Watch(Action<RefChange> onChange) => Refs.Watch(onChange);
 
