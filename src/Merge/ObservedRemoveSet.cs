@@ -88,9 +88,10 @@ public sealed class ObservedRemoveSet<T> : IEquatable<ObservedRemoveSet<T>>
 
     /// <summary>
     /// Adds <paramref name="item"/> on <paramref name="replica"/>: the item gets the dot
-    /// (<paramref name="replica"/>, the vector's entry for it + 1), beside any dots it already has,
-    /// and the vector's entry becomes that sequence number. Sequence numbers are never reused,
-    /// even for an element removed and added again.
+    /// (<paramref name="replica"/>, the vector's entry for it + 1) in place of the dots it had here
+    /// (an add also stands for every add it has seen, so an element re-added on and on keeps one
+    /// dot per concurrent add, not one per add), and the vector's entry becomes that sequence
+    /// number. Sequence numbers are never reused, even for an element removed and added again.
     /// </summary>
     /// <param name="item">The element to add.</param>
     /// <param name="replica">The id of the replica that adds; well-formed UTF-16 (it is stored as UTF-8).</param>
@@ -106,9 +107,8 @@ public sealed class ObservedRemoveSet<T> : IEquatable<ObservedRemoveSet<T>>
 
         var key = Encode(item);
         var sequence = checked(Versions.GetValueOrDefault(replica) + 1);
-        var entry = Entries.TryGetValue(key, out var found)
-            ? new TaggedElement(found.Item, found.Dots.Add((replica, sequence)))
-            : new TaggedElement(item, ImmutableSortedSet.Create(DotOrder, (replica, sequence)));
+        var dots = ImmutableSortedSet.Create(DotOrder, (replica, sequence));
+        var entry = new TaggedElement(Entries.TryGetValue(key, out var found) ? found.Item : item, dots);
         return new(element, Entries.SetItem(key, entry), Versions.SetItem(replica, sequence));
     }
 
