@@ -16,7 +16,7 @@ public sealed class RepositoryModelTests
     private static readonly string[] Paths = ["a", "b/c", "b/d", "e/f/g", "h"];
     private static readonly string[] BranchNames = ["main", "x", "y"];
 
-    [Property(MaxTest = 300, EndSize = 60)]
+    [Property(MaxTest = 1500, EndSize = 80)]
     public Property Store_MatchesTheModel(int[] script)
     {
         using var repo = MemoryRepository.Create(CounterContents.Instance);
@@ -27,7 +27,9 @@ public sealed class RepositoryModelTests
         var log = new List<string>();
         foreach (var op in script ?? [])
         {
-            var code = op & 0x7fffffff;
+            // FsCheck's ints are small; spread them (Knuth's multiplicative hash) so that every
+            // branch, path, operation and merge partner is reached.
+            var code = (int)(unchecked((uint)op * 2654435761u) >> 1);
             var branch = BranchNames[code % BranchNames.Length];
             var path = Paths[code / 3 % Paths.Length];
             if (!model.TryGetValue(branch, out var state))
@@ -70,7 +72,15 @@ public sealed class RepositoryModelTests
                     }
 
                     var expected = MergeModel(snapshots[lcas[0]], state, theirs);
-                    Assert(handle.TryMerge(repo.Branch(other).HeadHash!.Value).IsOk, "counter merge conflicted");
+                    var merged = handle.TryMerge(repo.Branch(other).HeadHash!.Value);
+                    if (expected is null)
+                    {
+                        Assert(!merged.IsOk, "a removal against a change merged");
+                        log.Add($"{branch}: merge {other} conflicts");
+                        break;
+                    }
+
+                    Assert(merged.IsOk, "counter merge conflicted");
                     model[branch] = state = expected;
                     log.Add($"{branch}: merge {other}");
                     break;
@@ -87,8 +97,11 @@ public sealed class RepositoryModelTests
         return true.ToProperty();
     }
 
-    /// <summary>The counter merge, path by path, computed on plain dictionaries.</summary>
-    private static Dictionary<string, long> MergeModel(Dictionary<string, long> ancestor, Dictionary<string, long> ours, Dictionary<string, long> theirs)
+    /// <summary>
+    /// The counter merge, path by path, computed on plain dictionaries; null when it conflicts (a
+    /// counter removed on one side and changed on the other).
+    /// </summary>
+    private static Dictionary<string, long>? MergeModel(Dictionary<string, long> ancestor, Dictionary<string, long> ours, Dictionary<string, long> theirs)
     {
         var merged = new Dictionary<string, long>();
         foreach (var path in ancestor.Keys.Union(ours.Keys).Union(theirs.Keys))
@@ -101,9 +114,19 @@ public sealed class RepositoryModelTests
                 continue;
             }
 
-            if (hasO && ((!hasA && hasB && b == o) || (!hasB && hasA && a == o)))
+            if (hasA != hasB)
             {
-                continue; // a removal wins over a side that left the counter alone
+                var present = hasA ? a : b;
+                if (!hasO)
+                {
+                    merged[path] = present; // added on one side
+                }
+                else if (present != o)
+                {
+                    return null; // removed against changed
+                }
+
+                continue; // removed against unchanged
             }
 
             merged[path] = a + b - o;
