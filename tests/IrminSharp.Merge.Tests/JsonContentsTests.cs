@@ -232,6 +232,22 @@ public sealed class JsonContentsTests
         Assert.Equal("""{"k":{"x":1}}""", Text(Merge3("""{"k":1}""", """{"k":{"x":1}}""", """{"k":{"x":1.0}}""").Value.Value));
     }
 
+    [Property(Arbitrary = [typeof(JsonGenerators)], MaxTest = 300)]
+    public bool Json_ConflictPaths_NameKeysThatExist(JsonObjectDoc o, JsonObjectDoc a, JsonObjectDoc b)
+    {
+        // Every conflict path, split at '/' and unescaped, leads to a key on some side: a key
+        // holding '/' is one step, never two.
+        static bool Exists(JsonNode? node, string[] steps, int at) =>
+            at == steps.Length || (node is JsonObject obj && obj.TryGetPropertyValue(steps[at], out var child) && Exists(child, steps, at + 1));
+
+        var r = Codec.Merge3(Json, o.Node, a.Node, b.Node);
+        return r.IsOk || r.Conflicts.All(c =>
+        {
+            var steps = c.Path.Split('/').Select(s => s.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)).ToArray();
+            return Exists(o.Node, steps, 0) || Exists(a.Node, steps, 0) || Exists(b.Node, steps, 0);
+        });
+    }
+
     [Fact]
     public void Json_Format_IsCompact() => Assert.Equal("""{"a":[1,null]}""", Json.Format(Parse("""{ "a" : [ 1 , null ] }""")));
 }

@@ -22,7 +22,7 @@ public sealed record JsonObjectDoc(JsonObject Node)
 /// <summary>FsCheck generators for JSON documents.</summary>
 public static class JsonGenerators
 {
-    public static readonly string[] Keys = ["a", "b", "c", "d", "e", "é", "q\"", string.Empty];
+    public static readonly string[] Keys = ["a", "b", "c", "d", "e", "é", "q\"", string.Empty, "a/b", "~", "~1", "x/y/z"];
 
     private static Gen<JsonNode?> Scalar => Gen.OneOf(
         Gen.Constant<JsonNode?>(null),
@@ -53,7 +53,7 @@ public static class JsonGenerators
     private static Gen<List<T>> Upto<T>(int most, Gen<T> item) =>
         Gen.Choose(0, most).SelectMany(n => item.ListOf(n)).Select(items => items.ToList());
 
-    public static Arbitrary<JsonDoc> Doc() => Arb.From(Gen.Sized(size => Node(Math.Min(3, size / 20 + 1))).Select(n => new JsonDoc(n)));
+    public static Arbitrary<JsonDoc> Doc() => Arb.From(Gen.Sized(size => Node(Math.Min(5, size / 15 + 1))).Select(n => new JsonDoc(n)));
 
-    public static Arbitrary<JsonObjectDoc> ObjectDoc() => Arb.From(Gen.Sized(size => Object(Math.Min(3, size / 20 + 1))).Select(n => new JsonObjectDoc(n)));
+    public static Arbitrary<JsonObjectDoc> ObjectDoc() => Arb.From(Gen.Sized(size => Object(Math.Min(5, size / 15 + 1))).Select(n => new JsonObjectDoc(n)));
 }

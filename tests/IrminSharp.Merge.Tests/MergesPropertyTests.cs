@@ -65,6 +65,26 @@ public sealed class MergesPropertyTests
         && Laws.Yields(Laws.Run(Counter, o, (long)x, (long)o), (long)x)
         && Laws.Run(Counter, o, (long)x, (long)y).Value == Laws.Run(Counter, o, (long)y, (long)x).Value;
 
+    [Property(Arbitrary = [typeof(WideIntegers)], MaxTest = 1000)]
+    public bool Counter_OverTheWholeRange_IsTheExactSumOrAnOverflowConflict(WideLong o, WideLong a, WideLong b)
+    {
+        var exact = (Int128)a.Value + b.Value - o.Value;
+        var r = Laws.Run(Counter, o.Value, a.Value, b.Value);
+        return exact >= long.MinValue && exact <= long.MaxValue ? r.IsOk && r.Value == (long)exact : !r.IsOk;
+    }
+
+    [Property(Arbitrary = [typeof(WideIntegers)], MaxTest = 500)]
+    public bool Multiset_OverTheWholeRange_CountsAreExactOrConflict(WideLong o, WideLong a, WideLong b)
+    {
+        var bag = ImmutableSortedDictionary<int, long>.Empty;
+        ImmutableSortedDictionary<int, long> Of(long n) => n == 0 ? bag : bag.Add(1, n);
+        var exact = (Int128)a.Value + b.Value - o.Value;
+        var r = Laws.Run(IntMultiset, Of(o.Value), Of(a.Value), Of(b.Value));
+        return exact >= long.MinValue && exact <= long.MaxValue
+            ? r.IsOk && r.Value.GetValueOrDefault(1) == (long)exact && (exact != 0 || r.Value.IsEmpty)
+            : !r.IsOk && r.Conflicts[0].Path == "1";
+    }
+
     [Fact]
     public void Counter_SumOverflowingBeforeTheAncestorIsSubtracted_Merges()
     {
