@@ -19,6 +19,40 @@ public sealed class BytesAndStringContentsTests
     public bool Bytes_EqualContentsInDifferentArrays_Merge(byte[] o, byte[] x) =>
         o is null || x is null || Codec.Yields(Codec.Merge3(BytesContents.Instance, o, x, [.. x]), Option<byte[]>.Some(x), Bytes);
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(1 << 20)]
+    [InlineData(16 << 20)]
+    public void EmptyAndHugeValues_KeepTheLaws_AndRoundTrip(int size)
+    {
+        var random = new Random(size);
+        byte[] Blob(byte salt)
+        {
+            var bytes = new byte[size];
+            random.NextBytes(bytes);
+            if (size > 0)
+            {
+                bytes[size / 2] = salt;
+            }
+
+            return bytes;
+        }
+
+        var (o, x, y) = (Blob(1), Blob(2), Blob(3));
+        Assert.True(Codec.RoundTrips(BytesContents.Instance, x, Bytes));
+        Assert.True(Codec.UnchangedSideLaws(BytesContents.Instance, Option<byte[]>.Some(o), Option<byte[]>.Some(x), Bytes));
+        Assert.Equal(size > 0, !Codec.Merge3(BytesContents.Instance, o, x, y).IsOk);
+
+        var text = new string('a', size);
+        var other = size > 0 ? "b" + text[1..] : "b";
+        Assert.True(Codec.RoundTrips(StringContents.Instance, text));
+        Assert.True(Codec.UnchangedSideLaws(StringContents.Instance, Option<string>.Some(text), Option<string>.Some(other), StringComparer.Ordinal));
+        var counters = new MultisetContents<byte[]>(BytesContents.Instance, Comparer<byte[]>.Create((p, q) => p!.AsSpan().SequenceCompareTo(q)));
+        var bag = counters.Empty.Add(x, 1);
+        Assert.True(Codec.RoundTrips(counters, bag, EqualityComparer<System.Collections.Immutable.ImmutableSortedDictionary<byte[], long>>.Create((p, q) => Codec.Encode(counters, p!).AsSpan().SequenceEqual(Codec.Encode(counters, q!)), _ => 0)));
+    }
+
     [Fact]
     public void Bytes_BothChanged_Conflict_WithHex()
     {
