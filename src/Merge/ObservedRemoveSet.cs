@@ -40,7 +40,7 @@ public sealed class ObservedRemoveSet<T> : IEquatable<ObservedRemoveSet<T>>
     private readonly IContentType<T> element;
     private IReadOnlyCollection<T>? elements;
 
-    private ObservedRemoveSet(IContentType<T> element, ImmutableSortedDictionary<byte[], TaggedElement> entries, ImmutableSortedDictionary<string, long> versions)
+    private ObservedRemoveSet(IContentType<T> element, ImmutableSortedDictionary<byte[], TaggedElement<T>> entries, ImmutableSortedDictionary<string, long> versions)
     {
         this.element = element;
         Entries = entries;
@@ -67,7 +67,7 @@ public sealed class ObservedRemoveSet<T> : IEquatable<ObservedRemoveSet<T>>
     });
 
     /// <summary>The elements by encoding, each with its value and dots (never empty).</summary>
-    internal ImmutableSortedDictionary<byte[], TaggedElement> Entries { get; }
+    internal ImmutableSortedDictionary<byte[], TaggedElement<T>> Entries { get; }
 
     /// <summary>The version vector, ordered by replica id (ordinal).</summary>
     internal ImmutableSortedDictionary<string, long> Versions { get; }
@@ -76,7 +76,7 @@ public sealed class ObservedRemoveSet<T> : IEquatable<ObservedRemoveSet<T>>
     public static ObservedRemoveSet<T> Empty(IContentType<T> element)
     {
         ArgumentNullException.ThrowIfNull(element);
-        return new(element, ImmutableSortedDictionary.Create<byte[], TaggedElement>(EncodingOrder), ImmutableSortedDictionary.Create<string, long>(StringComparer.Ordinal));
+        return new(element, ImmutableSortedDictionary.Create<byte[], TaggedElement<T>>(EncodingOrder), ImmutableSortedDictionary.Create<string, long>(StringComparer.Ordinal));
     }
 
     /// <summary>Whether <paramref name="item"/> (by its encoding) is in the set.</summary>
@@ -108,7 +108,7 @@ public sealed class ObservedRemoveSet<T> : IEquatable<ObservedRemoveSet<T>>
         var key = Encode(item);
         var sequence = checked(Versions.GetValueOrDefault(replica) + 1);
         var dots = ImmutableSortedSet.Create(DotOrder, (replica, sequence));
-        var entry = new TaggedElement(Entries.TryGetValue(key, out var found) ? found.Item : item, dots);
+        var entry = new TaggedElement<T>(Entries.TryGetValue(key, out var found) ? found.Item : item, dots);
         return new(element, Entries.SetItem(key, entry), Versions.SetItem(replica, sequence));
     }
 
@@ -193,7 +193,7 @@ public sealed class ObservedRemoveSet<T> : IEquatable<ObservedRemoveSet<T>>
     public static bool operator !=(ObservedRemoveSet<T>? left, ObservedRemoveSet<T>? right) => !(left == right);
 
     /// <summary>A set made of parts already checked: non-empty dots, each within the vector, in the orders above.</summary>
-    internal static ObservedRemoveSet<T> FromParts(IContentType<T> element, ImmutableSortedDictionary<byte[], TaggedElement> entries, ImmutableSortedDictionary<string, long> versions) =>
+    internal static ObservedRemoveSet<T> FromParts(IContentType<T> element, ImmutableSortedDictionary<byte[], TaggedElement<T>> entries, ImmutableSortedDictionary<string, long> versions) =>
         new(element, entries, versions);
 
     private static bool IsWellFormed(string text)
@@ -218,15 +218,5 @@ public sealed class ObservedRemoveSet<T> : IEquatable<ObservedRemoveSet<T>>
         var buffer = new ArrayBufferWriter<byte>();
         element.Encode(item, buffer);
         return buffer.WrittenSpan.ToArray();
-    }
-
-    /// <summary>An element's value (the first added under its encoding) and its dots.</summary>
-    internal readonly struct TaggedElement(T item, ImmutableSortedSet<(string Replica, long Sequence)> dots)
-    {
-        /// <summary>The value.</summary>
-        public T Item { get; } = item;
-
-        /// <summary>The dots, ordered by <see cref="DotOrder"/>; never empty.</summary>
-        public ImmutableSortedSet<(string Replica, long Sequence)> Dots { get; } = dots;
     }
 }

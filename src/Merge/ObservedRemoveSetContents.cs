@@ -133,7 +133,7 @@ public sealed class ObservedRemoveSetContents<T> : IContentType<ObservedRemoveSe
         }
 
         var elementCount = reader.ReadArrayHeader();
-        var entries = ImmutableSortedDictionary.CreateBuilder<byte[], ObservedRemoveSet<T>.TaggedElement>(ObservedRemoveSet<T>.EncodingOrder);
+        var entries = ImmutableSortedDictionary.CreateBuilder<byte[], TaggedElement<T>>(ObservedRemoveSet<T>.EncodingOrder);
         byte[]? previousEncoding = null;
         for (var i = 0; i < elementCount; i++)
         {
@@ -174,7 +174,7 @@ public sealed class ObservedRemoveSetContents<T> : IContentType<ObservedRemoveSe
                 previousDot = (replica, sequence);
             }
 
-            entries.Add(encoding, new ObservedRemoveSet<T>.TaggedElement(item, dots.ToImmutable()));
+            entries.Add(encoding, new TaggedElement<T>(item, dots.ToImmutable()));
             previousEncoding = encoding;
         }
 
@@ -232,7 +232,7 @@ public sealed class ObservedRemoveSetContents<T> : IContentType<ObservedRemoveSe
             return MergeResult<ObservedRemoveSet<T>>.Ok(ours);
         }
 
-        var entries = ImmutableSortedDictionary.CreateBuilder<byte[], ObservedRemoveSet<T>.TaggedElement>(ObservedRemoveSet<T>.EncodingOrder);
+        var entries = ImmutableSortedDictionary.CreateBuilder<byte[], TaggedElement<T>>(ObservedRemoveSet<T>.EncodingOrder);
         foreach (var encoding in ours.Entries.Keys.Concat(theirs.Entries.Keys.Where(k => !ours.Entries.ContainsKey(k))))
         {
             var inOurs = ours.Entries.TryGetValue(encoding, out var a);
@@ -252,7 +252,7 @@ public sealed class ObservedRemoveSetContents<T> : IContentType<ObservedRemoveSe
 
             if (kept.Count > 0)
             {
-                entries.Add(encoding, new ObservedRemoveSet<T>.TaggedElement(inOurs ? a.Item : b.Item, kept.ToImmutable()));
+                entries.Add(encoding, new TaggedElement<T>(inOurs ? a.Item : b.Item, kept.ToImmutable()));
             }
         }
 
