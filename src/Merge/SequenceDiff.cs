@@ -163,8 +163,9 @@ internal static class SequenceDiff
     }
 
     // A point (x, y) of the edit graph of a and b that lies on a shortest path from (0, 0) to
-    // (n, m), other than those two corners: the end of the forward search's snake where the
-    // forward and backward searches first overlap. After the budget, the furthest point reached.
+    // (n, m), other than those two corners: where the forward and backward searches first overlap,
+    // the end of the snake of the search that found the overlap (forward when n - m is odd,
+    // backward when even). After the budget, the furthest point reached.
     // Both a and b are non-empty and differ in their first and in their last elements.
     //
     // Diagonal k holds the points with x - y = k; forward[k + m + 1] is the furthest x on diagonal
