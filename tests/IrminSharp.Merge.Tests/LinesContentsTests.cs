@@ -114,6 +114,37 @@ public sealed class LinesContentsTests
         Assert.Equal(string.Concat(expected), Merged(string.Concat(o), string.Concat(a), string.Concat(b)));
     }
 
+    [Theory]
+    [InlineData(new[] { 2 })]
+    [InlineData(new[] { 2, 3, 2998, 5992, 5997 })]
+    public void Lines_DenseEditsOnOneSide_MergeWithEditsBetweenThem(int[] theirLines)
+    {
+        // Ours edits every fifth line of 6,000 (2,400 edits); theirs edits lines neither edited nor
+        // next to an edited line (next to one would conflict, as in git merge-file).
+        var o = Enumerable.Range(0, 6000).Select(i => $"line {i}\n").ToArray();
+        var a = (string[])o.Clone();
+        var b = (string[])o.Clone();
+        for (var i = 0; i < o.Length; i += 5)
+        {
+            a[i] = $"ours {i}\n";
+        }
+
+        foreach (var i in theirLines)
+        {
+            b[i] = $"theirs {i}\n";
+        }
+
+        var expected = (string[])a.Clone();
+        foreach (var i in theirLines)
+        {
+            expected[i] = b[i];
+        }
+
+        var r = Codec.Merge3(Lines, string.Concat(o), string.Concat(a), string.Concat(b));
+        Assert.Empty(r.Conflicts);
+        Assert.Equal(string.Concat(expected), r.Value.Value);
+    }
+
     [Property]
     public bool Lines_RoundTrip(string value) => value is null || value.Any(char.IsSurrogate) || Codec.RoundTrips(Lines, value);
 
