@@ -14,7 +14,7 @@ namespace IrminSharp.Merge;
 /// recursively, with add/remove semantics, when the ancestor is an object or absent; a scalar or
 /// array that both sides replaced by different objects conflicts. Arrays and scalars use the
 /// default merge by deep equality: an array is one value, so concurrent edits of one array
-/// conflict (store lists that both sides edit with <c>ListContents&lt;T&gt;</c>). Every
+/// conflict (store lists that both sides edit with <see cref="ListContents{T}"/>). Every
 /// conflicting key is reported, its path the keys joined by '/', each key escaped as in JSON
 /// Pointer (<see cref="Conflict.Escape"/>).
 /// </summary>

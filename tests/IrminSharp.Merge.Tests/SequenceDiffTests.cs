@@ -77,22 +77,19 @@ public sealed class SequenceDiffTests
     }
 
     [Fact]
-    public async Task Diff_Pathological_IsFastValidAndNotOneHunk()
+    public async Task Diff_Pathological_IsValidAndNotOneHunk()
     {
         // Unrelated sequences over a small alphabet: tens of thousands of edits, each element with
-        // thousands of partners. Exact Myers, O((N+M)·D), takes about half a minute here; the budget
-        // bounds it to a second or two.
+        // thousands of partners. Exact Myers, O((N+M)·D), takes about half a minute here; the
+        // budget bounds it to a second or two (measured by the merge-text bench scenario, not
+        // here). A runaway diff fails the test after a few minutes instead of hanging CI.
         var random = new Random(11);
         var a = Random(random, 80_000, 8);
         var b = Random(random, 80_000, 8);
-        var clock = Stopwatch.StartNew();
-        // A runaway diff fails the test after a minute instead of hanging it.
-        var hunks = await Task.Run(() => SequenceDiff.Diff(a, b)).WaitAsync(TimeSpan.FromSeconds(60));
-        var elapsed = clock.Elapsed;
+        var hunks = await Task.Run(() => SequenceDiff.Diff(a, b)).WaitAsync(TimeSpan.FromMinutes(3));
         Assert.True(EditScripts.IsValid(a, b, hunks));
         Assert.True(hunks.Count > 1000, $"{hunks.Count} hunks");
         Assert.True(EditScripts.Size(hunks) < a.Length + b.Length, "nothing was kept");
-        Assert.True(elapsed < TimeSpan.FromSeconds(10), $"took {elapsed}");
     }
 
     [Fact]
