@@ -10,6 +10,7 @@ internal sealed class HarnessOptions
                                   [--backend memory|pack] [--durable] [--dir D] [--irmin PATH]
                IrminSharp.Compare sync [--layout flat|sharded] [--k K[,K...]] [--entries N] [--peer git|none]
                                   [--seed S] [--backend memory|pack] [--durable] [--dir D] [--plain]
+               IrminSharp.Compare merge-text [--commits C] [--peer git|none] [--seed S]
                IrminSharp.Compare --help
 
         Runs one workload on IrminSharp and on LibGit2Sharp (a bare repository) in one process.
@@ -49,13 +50,26 @@ internal sealed class HarnessOptions
                           included for IrminSharp). Default: both layouts and K = 1, 10 and 100.
                           With --backend pack --durable only the durable pack pushes (its tracking-ref
                           update after the push then waits for an fsync inside the timed push).
+          merge-text      the three-way line merge of three texts in memory: IrminSharp's
+                          LinesContents.Instance.Merge against stock `git merge-file -p ours base theirs`
+                          (one process per merge, the files on the RAM disk, else the temporary
+                          directory). Cases (fixed sizes; --entries does not apply): dense (6000 unique
+                          lines; ours edits every 5th line, theirs every 10th in between; clean), sparse-
+                          large (200000 unique lines, 10 edits a side far apart; clean) and pathological
+                          (80000 lines over 8 distinct ones, each side a random edit of ~30% of them).
+                          Per case 3 warm-up runs, then C timed runs (default 20), each one IrminSharp
+                          merge, one git merge and one `git --version` (the floor of a git process);
+                          the medians. ratio = git ms / irmin ms; net = (git ms - floor ms) / irmin ms.
+                          dense and sparse-large must match git (the same bytes when git merges
+                          cleanly, a conflict when git conflicts); pathological is only reported.
 
         options:
           --entries N     number of entries (default 10000; open 1000000 objects; read 100000 keys)
-          --commits C     timed commits, merges for merge (default 300; 50 for merge), or gets per
-                          round for read (default 1000000)
-          --peer P        libgit2 (default) or none to run IrminSharp only; for sync the peer is the
-                          git command line (`--peer git`, the same as the default)
+          --commits C     timed commits, merges for merge (default 300; 50 for merge), gets per
+                          round for read (default 1000000), or timed merges per case for merge-text
+                          (default 20)
+          --peer P        libgit2 (default) or none to run IrminSharp only; for sync and merge-text the
+                          peer is the git command line (`--peer git`, the same as the default)
           --layout L      sync only: flat or sharded (default both)
           --k K           sync only: commits per timed push, one or a comma-separated list (default 1,10,100)
           --plain         sync only: IrminSharp pushes over plain TCP on loopback (--insecure-loopback),
@@ -87,6 +101,8 @@ internal sealed class HarnessOptions
         RESULT scenario=open irmin_ms=<ms> process_ms=<ms> objects=<n> peer=none ratio=none
         RESULT scenario=sync layout=<flat|sharded> k=<K> irmin_ms=<ms> peer_ms=<ms|none> ratio=<peer_ms/irmin_ms|none> irmin_bytes=<n> peer_bytes=<n|none>
           (one sync line per layout and K)
+        RESULT scenario=merge-text case=<dense|sparse-large|pathological> irmin_ms=<ms> peer_ms=<ms|none> floor_ms=<ms|none> ratio=<peer_ms/irmin_ms|none> net_ratio=<(peer_ms-floor_ms)/irmin_ms|none> irmin_conflicts=<n> peer_conflicts=<n|none>
+          (one merge-text line per case; peer_conflicts is git's exit code, capped at 127)
         Exit status: 0 on success, 1 if a store read back wrong data, 2 on a usage error.
         """;
 
@@ -219,6 +235,11 @@ internal sealed class HarnessOptions
         if ((layouts is not null || syncCommits is not null || plain) && scenario != "sync")
         {
             throw new ArgumentException("--layout, --k and --plain are for the sync scenario");
+        }
+
+        if (entries is not null && scenario == "merge-text")
+        {
+            throw new ArgumentException("merge-text's cases have fixed sizes; --entries does not apply");
         }
 
         if (durable && backend != StoreBackend.Pack)

@@ -8,7 +8,7 @@ if (args.Length > 0 && args[0] == OpenChild.Command)
     return OpenChild.Run(args, started);
 }
 
-IScenario[] scenarios = [new WideCommitScenario(), new ShardedCommitScenario(), new MergeScenario(), new OpenScenario(), new ReadScenario(), new SyncScenario()];
+IScenario[] scenarios = [new WideCommitScenario(), new ShardedCommitScenario(), new MergeScenario(), new OpenScenario(), new ReadScenario(), new SyncScenario(), new MergeTextScenario()];
 
 HarnessOptions options;
 try
