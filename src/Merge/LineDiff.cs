@@ -42,30 +42,30 @@ internal static class LineDiff
     /// </summary>
     public static MergeResult<string> Merge3(string ancestor, string ours, string theirs)
     {
-        var o = SplitLines(ancestor);
-        var a = SplitLines(ours);
-        var b = SplitLines(theirs);
-        var lines = new Interner<string>(StringComparer.Ordinal);
-        var oIds = lines.IdsOf(o);
-        var aIds = lines.IdsOf(a);
-        var bIds = lines.IdsOf(b);
-        var merged = new StringBuilder();
+        var o = new TextLines(ancestor);
+        var a = new TextLines(ours);
+        var b = new TextLines(theirs);
+        var lines = new LineInterner();
+        var oIds = o.IdsOf(lines);
+        var aIds = a.IdsOf(lines);
+        var bIds = b.IdsOf(lines);
+        var merged = new StringBuilder(Math.Max(ours.Length, theirs.Length));
         var conflicts = new List<Conflict>();
         var at = 0;
         foreach (var region in ThreeWayDiff.Regions(oIds, aIds, bIds))
         {
-            Append(merged, o, at, region.BaseStart);
+            merged.Append(o.Range(at, region.BaseStart));
             at = region.BaseEnd;
             var original = oIds.AsSpan(region.BaseStart..region.BaseEnd);
             var mine = aIds.AsSpan(region.OursStart..region.OursEnd);
             var other = bIds.AsSpan(region.TheirsStart..region.TheirsEnd);
             if (mine.SequenceEqual(other) || other.SequenceEqual(original))
             {
-                Append(merged, a, region.OursStart, region.OursEnd);
+                merged.Append(a.Range(region.OursStart, region.OursEnd));
             }
             else if (mine.SequenceEqual(original))
             {
-                Append(merged, b, region.TheirsStart, region.TheirsEnd);
+                merged.Append(b.Range(region.TheirsStart, region.TheirsEnd));
             }
             else
             {
@@ -73,21 +73,13 @@ internal static class LineDiff
                 conflicts.Add(new Conflict(
                     string.Empty,
                     $"both sides changed {where} differently",
-                    Merges.Render(string.Concat(o[region.BaseStart..region.BaseEnd])),
-                    Merges.Render(string.Concat(a[region.OursStart..region.OursEnd])),
-                    Merges.Render(string.Concat(b[region.TheirsStart..region.TheirsEnd]))));
+                    Merges.Render(o.Range(region.BaseStart, region.BaseEnd).ToString()),
+                    Merges.Render(a.Range(region.OursStart, region.OursEnd).ToString()),
+                    Merges.Render(b.Range(region.TheirsStart, region.TheirsEnd).ToString())));
             }
         }
 
-        Append(merged, o, at, o.Length);
+        merged.Append(o.Range(at, o.Count));
         return conflicts.Count > 0 ? MergeResult<string>.Failed([.. conflicts]) : MergeResult<string>.Ok(merged.ToString());
-    }
-
-    private static void Append(StringBuilder text, string[] lines, int from, int to)
-    {
-        for (var i = from; i < to; i++)
-        {
-            text.Append(lines[i]);
-        }
     }
 }

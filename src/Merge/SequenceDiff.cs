@@ -97,12 +97,7 @@ internal static class SequenceDiff
     // The ids of side that occur in other too, with their positions in side; the others are marked changed.
     private static int[] KeepShared(ReadOnlySpan<int> side, ReadOnlySpan<int> other, bool[] changed, out int[] positions)
     {
-        var present = new HashSet<int>(other.Length);
-        foreach (var id in other)
-        {
-            present.Add(id);
-        }
-
+        var present = IdSet.Of(other, side.Length);
         var kept = new List<int>(side.Length);
         var where = new List<int>(side.Length);
         for (var i = 0; i < side.Length; i++)
