@@ -152,7 +152,7 @@ public static class ConvergenceSubjects
     };
 
     /// <summary>
-    /// Registers as <see cref="Lww"/>, also removed; a removed register is created again stamped
+    /// Registers as <see cref="Lww"/>, also removed (one edit in four); a removed register is created again stamped
     /// 8 + the step number, later than every stamp issued before, as if the writer's clock had
     /// seen the value removed.
     /// </summary>
@@ -160,8 +160,9 @@ public static class ConvergenceSubjects
     {
         Name = "lww register (with removals)",
         Removal = PathRemoval.Recreated,
-        Edit = (current, replica, param, step) => current.HasValue || param % 8 == 7
-            ? Lww.Edit(current, replica, param, step)
+        Edit = (current, replica, param, step) =>
+            param % 4 == 3 ? Option<LwwRegister<string>>.None
+            : current.HasValue ? Lww.Edit(current, replica, param, step)
             : Option<LwwRegister<string>>.Some(new LwwRegister<string>("v" + (param % 8 % 3), 8 + step, replica)),
     };
 

@@ -48,6 +48,12 @@ public sealed class SmallHistory<T> : IDisposable
             : throw new InvalidOperationException("The merge conflicted: " + string.Join("; ", merged.Conflicts));
     }
 
+    /// <summary>The value at <paramref name="path"/> in commit <paramref name="commit"/>, which must be there.</summary>
+    public T Get(Hash commit, string path) =>
+        Repository.TreeOf(Repository.GetCommit(commit)).TryGetValue(path, out var bytes)
+            ? Repository.Decode(bytes)
+            : throw new InvalidOperationException($"Nothing at {path}.");
+
     /// <summary>
     /// What an observer starting at <c>order[0]</c> that merges the other heads of
     /// <paramref name="order"/> in turn holds at <paramref name="path"/>: "conflict", "absent",
