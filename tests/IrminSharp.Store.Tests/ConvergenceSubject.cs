@@ -28,6 +28,13 @@ public sealed record ConvergenceSubject<T>
     /// <summary>Which removals of a whole value replicas make (the edits remove at some parameters).</summary>
     public PathRemoval Removal { get; init; } = PathRemoval.Recreated;
 
+    /// <summary>
+    /// For types that keep every edit as an entry (logs), the number of entries of a value: a
+    /// merge of every replica's head must then hold, at each path, the base value's entries plus
+    /// one per edit made there anywhere. Null for other types.
+    /// </summary>
+    public Func<T, int>? Entries { get; init; }
+
     /// <summary>Whether no merge of these edits may ever conflict.</summary>
     public bool NeverConflicts { get; init; }
 

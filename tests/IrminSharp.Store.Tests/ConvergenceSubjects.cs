@@ -84,6 +84,7 @@ public static class ConvergenceSubjects
         Sample = n => AppendOnlyLog<string>.Of(["b" + n]),
         Edit = (current, _, param, _) => Option<AppendOnlyLog<string>>.Some(current.GetValueOrDefault(AppendOnlyLog<string>.Empty).Append("e" + (param % 3))),
         Removal = PathRemoval.Never,
+        Entries = log => log.Count,
         NeverConflicts = true,
     };
 

@@ -57,7 +57,7 @@ public sealed class ConvergenceTests
         Converges(ConvergenceSubjects.Multiset, script, observers: true);
 
     [Property(MaxTest = Cases, Arbitrary = [typeof(ReplicaScripts)])]
-    public Property AppendOnlyLog_ObserversAgreeWhateverThePullOrder_AndNoMergeConflicts(ReplicaScript script) =>
+    public Property AppendOnlyLog_ObserversAgreeWhateverThePullOrder_KeepEveryAppend_AndNoMergeConflicts(ReplicaScript script) =>
         Converges(ConvergenceSubjects.Log, script, observers: true);
 
     [Property(MaxTest = Cases, Arbitrary = [typeof(ReplicaScripts)])]
@@ -386,6 +386,11 @@ public sealed class ConvergenceTests
         CheckSymmetry(sim, heads, failures);
         CheckMutualMerges(sim, heads[first[0]], heads[second[0]], failures);
         var observed = observers && CheckObservers(sim, heads, first, second, failures);
+        if (observed && subject.Entries is { } entries)
+        {
+            CheckEveryEditKept(sim, entries, sim.Head("observer-a"), failures);
+        }
+
         if (subject.NeverConflicts && sim.Conflicts > 0)
         {
             failures.Add($"{sim.Conflicts} merges conflicted, but {subject.Name} merges never should");
@@ -471,6 +476,20 @@ public sealed class ConvergenceTests
         }
 
         return observed;
+    }
+
+    // A merge of every head holds, at each path, the base value's entries and one per edit.
+    private static void CheckEveryEditKept<T>(ReplicaSimulation<T> sim, Func<T, int> entries, Hash merged, List<string> failures)
+    {
+        for (var i = 0; i < sim.Paths.Length; i++)
+        {
+            var expected = entries(sim.Subject.Sample(i)) + sim.EditsAt(sim.Paths[i]);
+            var found = sim.Find(merged, sim.Paths[i]);
+            if (!found.HasValue || entries(found.Value) != expected)
+            {
+                failures.Add($"{sim.Paths[i]} holds {sim.Subject.Show(found)} after merging every head, not {expected} entries");
+            }
+        }
     }
 
     // r0 and r1 edit, merge each other concurrently resolving conflicts alike, edit again, and

@@ -17,6 +17,7 @@ public sealed class ReplicaSimulation<T> : IDisposable
     private static readonly string[] PathPool = ["f", "a/b", "a/c", "d/e/g"];
 
     private readonly List<string> events = [];
+    private readonly Dictionary<StorePath, int> edits = [];
     private int step;
 
     /// <summary>
@@ -99,7 +100,8 @@ public sealed class ReplicaSimulation<T> : IDisposable
             return;
         }
 
-        handle.Transact(
+        var head = handle.HeadHash;
+        var committed = handle.Transact(
             tx =>
             {
                 if (after.HasValue)
@@ -112,8 +114,16 @@ public sealed class ReplicaSimulation<T> : IDisposable
                 }
             },
             new TransactionOptions { Info = info });
+        if (committed?.Hash != head)
+        {
+            edits[path] = EditsAt(path) + 1;
+        }
+
         events.Add($"{branch}: {path} {Subject.Show(before)} -> {Subject.Show(after)}");
     }
+
+    /// <summary>How many edits at <paramref name="path"/> made a commit, on every replica.</summary>
+    public int EditsAt(StorePath path) => edits.GetValueOrDefault(path);
 
     /// <summary>Branch <paramref name="into"/> merges branch <paramref name="from"/>'s head; false (and nothing moves) on a conflict.</summary>
     public bool Pull(string into, string from) => Merge(into, Head(from), from);
