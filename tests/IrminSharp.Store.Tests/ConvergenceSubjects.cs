@@ -49,7 +49,11 @@ public static class ConvergenceSubjects
         Removal = PathRemoval.NotRecreated,
     };
 
-    /// <summary>Multisets of x, y, z: add one, remove one (when there is one), or remove the multiset; a replica may create a removed multiset again.</summary>
+    /// <summary>
+    /// Multisets of x, y, z: add one, remove one when there is one, take one away whatever the
+    /// count (counts may go below zero), or remove the multiset; a replica may create a removed
+    /// multiset again.
+    /// </summary>
     public static ConvergenceSubject<ImmutableSortedDictionary<string, long>> Multiset { get; } = new()
     {
         Name = "multiset",
@@ -62,8 +66,9 @@ public static class ConvergenceSubjects
             var count = bag.GetValueOrDefault(element);
             return (param % 8) switch
             {
-                < 4 => Option<ImmutableSortedDictionary<string, long>>.Some(WithCount(bag, element, count + 1)),
-                < 7 => Option<ImmutableSortedDictionary<string, long>>.Some(count > 0 ? WithCount(bag, element, count - 1) : bag),
+                < 3 => Option<ImmutableSortedDictionary<string, long>>.Some(WithCount(bag, element, count + 1)),
+                < 5 => Option<ImmutableSortedDictionary<string, long>>.Some(count > 0 ? WithCount(bag, element, count - 1) : bag),
+                < 7 => Option<ImmutableSortedDictionary<string, long>>.Some(WithCount(bag, element, count - 1)),
                 _ => Option<ImmutableSortedDictionary<string, long>>.None,
             };
         },
