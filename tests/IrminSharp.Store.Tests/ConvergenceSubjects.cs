@@ -114,8 +114,9 @@ public static class ConvergenceSubjects
     };
 
     /// <summary>
-    /// Add-wins sets of x, y, z: add (with the replica's id) or remove. The set itself is never
-    /// removed: removing it forgets its version vector, which its documentation rules out.
+    /// Add-wins sets of x and y (two elements, so that one replica often adds an element again
+    /// after a remove): add (with the replica's id) or remove. The set itself is never removed:
+    /// removing it forgets its version vector, which its documentation rules out.
     /// </summary>
     public static ConvergenceSubject<ObservedRemoveSet<string>> OrSet { get; } = new()
     {
@@ -125,7 +126,7 @@ public static class ConvergenceSubjects
         Edit = (current, replica, param, _) =>
         {
             var set = current.GetValueOrDefault(OrSetType.Empty);
-            var element = Elements[param / 2 % 3];
+            var element = Elements[param / 2 % 2];
             return Option<ObservedRemoveSet<string>>.Some(param % 2 == 0 ? set.Add(element, replica) : set.Remove(element));
         },
         Removal = PathRemoval.Never,

@@ -447,13 +447,13 @@ public sealed class ConvergenceTests
         var once = (X: sim.Head("both-x"), Y: sim.Head("both-y"));
         if (!ReplicaSimulation<T>.SameValues(sim.Values(once.X), sim.Values(once.Y)))
         {
-            failures.Add($"after merging each other concurrently: {sim.Show(once.X)} vs {sim.Show(once.Y)}");
+            failures.Add($"after merging each other concurrently: {sim.ShowExact(once.X)} vs {sim.ShowExact(once.Y)}");
         }
 
         var again = sim.Merge("both-x", once.Y, "both-y") & sim.Merge("both-y", once.X, "both-x");
         if (!again || !ReplicaSimulation<T>.SameValues(sim.Values(sim.Head("both-x")), sim.Values(sim.Head("both-y"))))
         {
-            failures.Add($"after merging each other concurrently twice: {(again ? "ok" : "CONFLICT")}, {sim.Show(sim.Head("both-x"))} vs {sim.Show(sim.Head("both-y"))}");
+            failures.Add($"after merging each other concurrently twice: {(again ? "ok" : "CONFLICT")}, {sim.ShowExact(sim.Head("both-x"))} vs {sim.ShowExact(sim.Head("both-y"))}");
         }
     }
 
@@ -465,14 +465,14 @@ public sealed class ConvergenceTests
         var observed = sim.Observe("observer-a", heads, first) & sim.Observe("observer-b", heads, second);
         if (observed && !ReplicaSimulation<T>.SameValues(sim.Values(sim.Head("observer-a")), sim.Values(sim.Head("observer-b"))))
         {
-            failures.Add($"observers disagree: [{string.Join(", ", first)}] gives {sim.Show(sim.Head("observer-a"))}; [{string.Join(", ", second)}] gives {sim.Show(sim.Head("observer-b"))}");
+            failures.Add($"observers disagree: [{string.Join(", ", first)}] gives {sim.ShowExact(sim.Head("observer-a"))}; [{string.Join(", ", second)}] gives {sim.ShowExact(sim.Head("observer-b"))}");
         }
 
         var (x, y) = (sim.Replicas[first[0]], sim.Replicas[second[0]]);
         var pulled = first.Skip(1).All(i => sim.Pull(x, sim.Replicas[i])) & second.Where(i => sim.Replicas[i] != y).All(i => sim.Pull(y, sim.Replicas[i]));
         if (pulled && !ReplicaSimulation<T>.SameValues(sim.Values(sim.Head(x)), sim.Values(sim.Head(y))))
         {
-            failures.Add($"replicas that pulled every other disagree: {x} holds {sim.Show(sim.Head(x))}; {y} holds {sim.Show(sim.Head(y))}");
+            failures.Add($"replicas that pulled every other disagree: {x} holds {sim.ShowExact(sim.Head(x))}; {y} holds {sim.ShowExact(sim.Head(y))}");
         }
 
         return observed;
@@ -535,7 +535,7 @@ public sealed class ConvergenceTests
         }
         else if (merged.IsOk && !ReplicaSimulation<T>.SameValues(sim.Values(merged.Value.Hash), expected.ToImmutable()))
         {
-            failures.Add($"final merge gives {sim.Show(merged.Value.Hash)}; the model expects other values");
+            failures.Add($"final merge gives {sim.ShowExact(merged.Value.Hash)}; the model expects {{{string.Join(", ", expected.Select(p => $"{p.Key}: [{Convert.ToHexString(p.Value)}]"))}}}");
         }
 
         if (failures.Count > 0)

@@ -245,6 +245,10 @@ public sealed class ReplicaSimulation<T> : IDisposable
     public string Show(Tree? tree) =>
         "{" + string.Join(", ", (tree ?? Tree.Empty).EnumerateContents().Select(e => $"{e.Key}: {Subject.ContentType.Format(Repository.Decode(e.Value.Value))}")) + "}";
 
+    /// <summary>A rendering of commit <paramref name="commit"/>'s values with their canonical encodings (hex), for values that render alike.</summary>
+    public string ShowExact(Hash commit) =>
+        "{" + string.Join(", ", Values(commit).Select(p => $"{p.Key}: {Subject.ContentType.Format(Repository.Decode(p.Value))} [{Convert.ToHexString(p.Value)}]")) + "}";
+
     /// <summary>Info for the next commit by <paramref name="author"/>, dated by the step counter.</summary>
     public CommitInfo NextInfo(string author, string message)
     {
