@@ -228,6 +228,36 @@ public static class ConvergenceSubjects
         },
     };
 
+    /// <summary>The list content type used here.</summary>
+    public static ListContents<string> ListType { get; } = new(StringContents.Instance);
+
+    /// <summary>Lists of x, y, z: insert an element (often at the end, as replicas append), replace or delete one, or remove the list.</summary>
+    public static ConvergenceSubject<ImmutableList<string>> List { get; } = new()
+    {
+        Name = "list",
+        ContentType = ListType,
+        Sample = n => [Elements[n % 3], "x"],
+        Edit = (current, _, param, _) =>
+        {
+            if (param % 8 == 7)
+            {
+                return Option<ImmutableList<string>>.None;
+            }
+
+            var list = current.GetValueOrDefault([]);
+            var element = Elements[param / 8 % 3];
+            var at = list.Count == 0 ? 0 : param % list.Count;
+            return Option<ImmutableList<string>>.Some((param % 8) switch
+            {
+                0 or 1 or 2 => list.Add(element),
+                3 => list.Insert(at, element),
+                4 when list.Count > 0 => list.SetItem(at, element),
+                5 when list.Count > 0 => list.RemoveAt(at),
+                _ => list.Add(element),
+            });
+        },
+    };
+
     /// <summary>Line-based text of lines L0, L1, L2: replace a line, delete or insert one, or remove the text.</summary>
     public static ConvergenceSubject<string> Lines { get; } = new()
     {

@@ -65,6 +65,10 @@ public sealed class ConvergenceTests
         Converges(ConvergenceSubjects.Json, script, observers: false);
 
     [Property(MaxTest = Cases, Arbitrary = [typeof(ReplicaScripts)])]
+    public Property List_MergesAreSymmetricAndReplicasThatMergedEachOtherAgree(ReplicaScript script) =>
+        Converges(ConvergenceSubjects.List, script, observers: false);
+
+    [Property(MaxTest = Cases, Arbitrary = [typeof(ReplicaScripts)])]
     public Property Lines_MergesAreSymmetricAndReplicasThatMergedEachOtherAgree(ReplicaScript script) =>
         Converges(ConvergenceSubjects.Lines, script, observers: false);
 
