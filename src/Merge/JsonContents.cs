@@ -224,15 +224,12 @@ public sealed class JsonContents : IContentType<JsonNode?>
             return Merges.Default<JsonNode?>(Equality)(ancestor, ours, theirs);
         }
 
-        if (JsonNode.DeepEquals(a, b))
-        {
-            return MergeResult<JsonNode?>.Ok(a);
-        }
-
         var old = ancestor.Get();
         if (!old.TryGetValue(out var found))
         {
-            return MergeResult<JsonNode?>.Failed(old.Conflicts);
+            // The ancestors conflicted: only sides that agree merge. (Compared here only, not at
+            // every level, so that a merge stays linear in the size of the document.)
+            return JsonNode.DeepEquals(a, b) ? MergeResult<JsonNode?>.Ok(a) : MergeResult<JsonNode?>.Failed(old.Conflicts);
         }
 
         // Two objects merge key by key against an object or against nothing (both sides added
@@ -266,7 +263,9 @@ public sealed class JsonContents : IContentType<JsonNode?>
             }
             else if (value.HasValue)
             {
-                merged[key] = value.Value?.DeepClone();
+                // A node taken from a side belongs to that side's document and is copied once; an
+                // object merged below is new and is attached as it is.
+                merged[key] = value.Value is { Parent: not null } taken ? taken.DeepClone() : value.Value;
             }
         }
 
