@@ -371,7 +371,16 @@ public static class Merges
             var c = timestamp(ours).CompareTo(timestamp(theirs));
             if (c == 0)
             {
-                c = order.Compare(ours, theirs);
+                try
+                {
+                    c = order.Compare(ours, theirs);
+                }
+                catch (ArgumentException)
+                {
+                    // Comparer<T>.Default of a type that is comparable only in part (a tuple
+                    // holding an object): the values cannot be ordered, which is a conflict.
+                    c = 0;
+                }
             }
 
             return c == 0

@@ -20,7 +20,8 @@ internal sealed class TreeMerge
     private readonly MergeFunction<Option<ReadOnlyMemory<byte>>> contents;
     private readonly ConflictResolution resolution;
     private readonly IReadOnlyDictionary<StorePath, ImmutableArray<Conflict>> unknown;
-    private readonly HashSet<StorePath> aboveUnknown = [];
+    // For each path above an unknown one, the steps that lead down towards unknown paths.
+    private readonly Dictionary<StorePath, HashSet<string>> aboveUnknown = [];
     private readonly List<Conflict> conflicts = [];
 
     private TreeMerge(
@@ -35,10 +36,20 @@ internal sealed class TreeMerge
         this.unknown = unknown;
         foreach (var path in unknown.Keys)
         {
-            for (var above = path; !above.IsRoot;)
+            for (var below = path; !below.IsRoot;)
             {
-                above = above.Parent;
-                aboveUnknown.Add(above);
+                var above = below.Parent;
+                if (!aboveUnknown.TryGetValue(above, out var steps))
+                {
+                    aboveUnknown[above] = steps = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                if (!steps.Add(below.Last))
+                {
+                    break; // the paths above were recorded with this step
+                }
+
+                below = above;
             }
         }
     }
@@ -72,7 +83,7 @@ internal sealed class TreeMerge
         // Equal sides are not a shortcut: a counter incremented alike on both sides must count
         // both increments, so equal sides that differ from the ancestor still merge below. Below
         // a path whose ancestor is unknown, nothing counts as unchanged.
-        var settled = !aboveUnknown.Contains(path);
+        var settled = !aboveUnknown.ContainsKey(path);
         if (settled && TreeDiff.Same(db, ancestor, theirs))
         {
             return ours;
@@ -108,14 +119,11 @@ internal sealed class TreeMerge
     {
         var changedByUs = new HashSet<string>(TreeDiff.ChangedSteps(db, ancestor, ours), StringComparer.Ordinal);
         var changedByThem = new SortedSet<string>(TreeDiff.ChangedSteps(db, ancestor, theirs), StringComparer.Ordinal);
-        if (aboveUnknown.Contains(path))
+        if (aboveUnknown.TryGetValue(path, out var towardsUnknown))
         {
             // Steps that lead to a path the ancestors conflicted on are visited whatever changed.
-            foreach (var below in unknown.Keys.Where(p => p.Count > path.Count && p.StartsWith(path)))
-            {
-                changedByUs.Add(below[path.Count]);
-                changedByThem.Add(below[path.Count]);
-            }
+            changedByUs.UnionWith(towardsUnknown);
+            changedByThem.UnionWith(towardsUnknown);
         }
 
         var result = ours;
