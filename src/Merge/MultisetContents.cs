@@ -22,7 +22,12 @@ public sealed class MultisetContents<T> : IContentType<ImmutableSortedDictionary
     private readonly IContentType<T> element;
     private readonly IComparer<T> order;
 
-    /// <summary>Multisets whose elements use <paramref name="element"/>'s codec, ordered in memory by <paramref name="order"/>.</summary>
+    /// <summary>
+    /// Multisets whose elements use <paramref name="element"/>'s codec, ordered in memory by
+    /// <paramref name="order"/>, which must tell apart every two elements that encode differently
+    /// (an order coarser than the encoding, such as a case-insensitive one, merges distinct
+    /// elements into one).
+    /// </summary>
     public MultisetContents(IContentType<T> element, IComparer<T>? order = null)
     {
         ArgumentNullException.ThrowIfNull(element);

@@ -17,7 +17,10 @@ public sealed class SetContents<T> : IContentType<ImmutableSortedSet<T>>
     private readonly IContentType<T> element;
     private readonly IComparer<T> order;
 
-    /// <summary>Sets whose elements use <paramref name="element"/>'s codec, ordered in memory by <paramref name="order"/>.</summary>
+    /// <summary>
+    /// Sets whose elements use <paramref name="element"/>'s codec, ordered in memory by
+    /// <paramref name="order"/>, which must tell apart every two elements that encode differently.
+    /// </summary>
     public SetContents(IContentType<T> element, IComparer<T>? order = null)
     {
         ArgumentNullException.ThrowIfNull(element);
