@@ -61,7 +61,7 @@ internal static class SyncTransport
                         TargetHost = url.Host,
                         EnabledSslProtocols = SslProtocols.Tls13,
                         ClientCertificateContext = identity.CertificateContext,
-                        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                        CertificateChainPolicy = OfflineChainPolicy(),
                         RemoteCertificateValidationCallback = (_, certificate, _, _) =>
                         {
                             presented = certificate is null ? null : SyncIdentity.FingerprintOf(certificate);
@@ -130,7 +130,7 @@ internal static class SyncTransport
                     ClientCertificateRequired = true,
                     AllowTlsResume = false, // no session tickets: every connection authenticates by certificate
                     EnabledSslProtocols = SslProtocols.Tls13,
-                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                    CertificateChainPolicy = OfflineChainPolicy(),
                     // No certificate: the handshake fails. A certificate not on the allow list
                     // completes it, to be told so in an error message before anything else.
                     RemoteCertificateValidationCallback = (_, certificate, _, _) =>
@@ -186,4 +186,18 @@ internal static class SyncTransport
             await connection.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// The chain policy of both ends: peers are identified by pinned fingerprints, not by chains,
+    /// so building a chain must never reach the network. Without this, .NET downloads missing
+    /// issuers from the Authority Information Access address in the peer's certificate (and
+    /// revocation lists), letting an unauthenticated client make a server fetch any URL, and
+    /// stall its handshake.
+    /// </summary>
+    private static X509ChainPolicy OfflineChainPolicy() => new()
+    {
+        DisableCertificateDownloads = true,
+        RevocationMode = X509RevocationMode.NoCheck,
+        UrlRetrievalTimeout = TimeSpan.Zero,
+    };
 }
