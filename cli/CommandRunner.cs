@@ -33,7 +33,7 @@ internal static class CommandRunner
         }
         catch (SyncException e)
         {
-            Console.Error.WriteLine("irmin: " + e.Message);
+            Console.Error.WriteLine("irmin: " + PrintableText.Escape(e.Message));
             return ExitCodeOf(e.Kind);
         }
         catch (MergeConflictException e)

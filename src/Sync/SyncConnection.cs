@@ -177,7 +177,7 @@ internal sealed class SyncConnection : IAsyncDisposable
         if (frame.Type == (byte)MessageType.Error)
         {
             var error = MessageCodec.ReadError(frame, Peer);
-            throw new SyncException(error.Kind, $"{Peer}: {error.Message}");
+            throw new SyncException(error.Kind, $"{Peer}: {PrintableText.Escape(error.Message)}");
         }
 
         if (Array.IndexOf(expected, (MessageType)frame.Type) < 0)

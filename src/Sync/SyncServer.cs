@@ -35,7 +35,10 @@ public sealed class SyncServer : IAsyncDisposable
         }
 
         this.stores = stores;
-        this.options = options;
+
+        // Log lines carry what clients sent (store and ref names, messages): escaped, so that no
+        // client can write control sequences into the server's terminal or forge a log line.
+        this.options = options.Log is { } log ? options with { Log = line => log(PrintableText.Escape(line)) } : options;
         allowed = options.AllowedClients.Select(SyncIdentity.NormalizeFingerprint).ToHashSet(StringComparer.Ordinal);
     }
 

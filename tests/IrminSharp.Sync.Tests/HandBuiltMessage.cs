@@ -146,6 +146,14 @@ public static class HandBuiltMessage
         w.Write(force);
     });
 
+    /// <summary>An error body: [kind, message].</summary>
+    public static byte[] ErrorBody(string kind, string message) => Write((ref MessagePackWriter w) =>
+    {
+        w.WriteArrayHeader(2);
+        w.Write(kind);
+        w.Write(message);
+    });
+
     /// <summary>The (kind, message) of an error body.</summary>
     public static (string Kind, string Message) ReadError(ReadOnlyMemory<byte> body)
     {
