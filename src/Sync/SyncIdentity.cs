@@ -68,12 +68,31 @@ public sealed class SyncIdentity : IDisposable
     public static SyncIdentity LoadOrCreate(string path, string? subject = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return File.Exists(path) ? Load(path) : Create(path, subject ?? "irmin " + Environment.MachineName);
+        // The subject is sent in the clear before the peer is authorized: it names nothing of the
+        // machine (the fingerprint is the identity).
+        return File.Exists(path) ? Load(path) : Create(path, subject ?? "irmin");
     }
 
-    /// <summary>Loads the identity at <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Loads the identity at <paramref name="path"/>. On Unix, refuses a file that its group or
+    /// others may read or write, as ssh refuses such a key: the file holds the private key.
+    /// </summary>
+    /// <exception cref="IrminException">The file cannot be read, or others may read it.</exception>
     public static SyncIdentity Load(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!OperatingSystem.IsWindows() && File.Exists(path))
+        {
+            const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+                | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+            var mode = File.GetUnixFileMode(path);
+            if ((mode & others) != 0)
+            {
+                throw new IrminException(
+                    $"the identity at {path} holds a private key but others may access it (mode {Convert.ToString((int)mode, 8)}); run: chmod 600 {path}");
+            }
+        }
+
         try
         {
             return new SyncIdentity(X509CertificateLoader.LoadPkcs12FromFile(path, password: null, X509KeyStorageFlags.Exportable));

@@ -31,6 +31,11 @@ internal static class CertificateWithAia
         using var issued = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddMonths(6), serial);
         using var withKey = issued.CopyWithPrivateKey(key);
         File.WriteAllBytes(path, withKey.Export(X509ContentType.Pkcs12));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
         return SyncIdentity.Load(path);
     }
 }
