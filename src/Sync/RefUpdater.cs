@@ -4,7 +4,8 @@ namespace IrminSharp.Sync;
 
 /// <summary>
 /// Applies a pushed ref update: only to a branch or tag, only to a stored commit, by
-/// compare-and-swap from the value the pusher saw, and fast-forward only unless forced.
+/// compare-and-swap from the value the pusher saw; a branch fast-forward only and a tag not at all
+/// unless forced.
 /// </summary>
 internal static class RefUpdater
 {
@@ -22,6 +23,13 @@ internal static class RefUpdater
         }
 
         var expected = update.Expected;
+
+        // A tag names a release: it moves only when forced, even forward.
+        if (!update.Force && update.Name.StartsWith("tags/", StringComparison.Ordinal) && expected is { } tagged && tagged != update.Desired)
+        {
+            throw new SyncException(SyncErrorKind.Refused, $"refusing to move {update.Name} from {tagged.ToShortString()}: a tag moves only with --force");
+        }
+
         if (update.Force)
         {
             while (!store.Refs.CompareAndSwap(update.Name, expected, update.Desired, out var actual))

@@ -109,6 +109,22 @@ public sealed class HostileClientTests : IDisposable
         });
     }
 
+    /// <summary>A tag does not move without force, not even forward (the review moved tags/v1 on a fast-forward).</summary>
+    [Fact]
+    public async Task A_tag_fast_forward_without_force_is_refused()
+    {
+        await AgainstServerAsync(async (link, server) =>
+        {
+            await HelloAsync(link);
+            await link.SendAsync(HandBuiltMessage.Push, HandBuiltMessage.EmptyBody());
+            await link.SendAsync(HandBuiltMessage.End, HandBuiltMessage.EmptyBody());
+            Assert.True(server.Refs.TryRead("tags/v0", out var v0));
+            Assert.True(server.Refs.TryRead("heads/main", out var main));
+            await link.SendAsync(HandBuiltMessage.RefUpdate, HandBuiltMessage.RefUpdateBody("tags/v0", v0, main, force: false));
+            await ExpectErrorAsync(link, "refused", "a tag moves only with --force");
+        });
+    }
+
     /// <summary>Only heads/ and tags/ can be pushed, even to a commit the server has.</summary>
     [Theory]
     [InlineData("remotes/origin/main", true)]
@@ -245,6 +261,7 @@ public sealed class HostileClientTests : IDisposable
         {
             SampleHistory.Grow(seed.Repository, 0, 3, 20);
             seed.Repository.CreateTag("v1", seed.Repository.Main.HeadHash!.Value);
+            seed.Repository.CreateTag("v0", seed.Repository.Main.Head!.Parents[0]);
         }
 
         var before = PackOnFile.AfterIdleOpenAndClose(path);
