@@ -86,10 +86,8 @@ internal sealed class PackFile : IDisposable
     }
 
     /// <summary>
-    /// Opens a pack at its newest valid root. A damaged newest root (its refs or index fail their
-    /// checks) is never skipped silently by a writer: the open fails unless
-    /// <see cref="PackOptions.RecoverDamagedRoot"/> asks for the previous root. An I/O error is
-    /// reported as it is, never taken for damage.
+    /// Opens a pack at its newest valid root (<see cref="PackRoot.LoadNewest"/>), holding the
+    /// writer lock unless read-only.
     /// </summary>
     public static PackFile Open(IBlockDevice device, PackOptions options, string where)
     {
@@ -103,42 +101,7 @@ internal sealed class PackFile : IDisposable
         try
         {
             var log = new RingLog(device, where);
-            var candidates = SuperblockPair.ReadValid(device);
-            if (candidates.Count == 0)
-            {
-                throw new CorruptDataException(where, 0, "no valid superblock: this is not an IrminSharp pack, or both superblocks are damaged");
-            }
-
-            // A root made for a larger device (a truncated image, the wrong device) is never used.
-            SuperblockPair.CheckGeometry(candidates[0], device, where);
-
-            string? note = null;
-            PackRoot root;
-            try
-            {
-                root = PackRoot.Load(log, candidates[0], where);
-            }
-            catch (CorruptDataException damage) when (candidates.Count > 1)
-            {
-                var newest = candidates[0].Generation;
-                var previous = candidates[1].Generation;
-                if (!options.ReadOnly && !options.RecoverDamagedRoot)
-                {
-                    throw new CorruptDataException(
-                        where,
-                        damage.Offset,
-                        $"the newest root (generation {newest}) is damaged: {damage.Reason}. The previous root (generation {previous}) is intact; open read-only to read it, or recover to make it current (what the newest root added is then lost)",
-                        damage);
-                }
-
-                SuperblockPair.CheckGeometry(candidates[1], device, where);
-                root = PackRoot.Load(log, candidates[1], where);
-                note = $"the newest root (generation {newest}) could not be read ({damage.Reason}); opened the previous root, generation {previous}";
-
-                // A writer's next root must supersede the damaged one, or the next open would pick it again.
-                root = root with { Superblock = root.Superblock with { Generation = Math.Max(newest, previous) } };
-            }
-
+            var root = PackRoot.LoadNewest(log, device, options, where, out var note);
             var pack = new PackFile(device, options, where, writerLock, root) { RecoveryNote = note };
             if (!options.ReadOnly)
             {

@@ -1,3 +1,4 @@
+using IrminSharp.Backends.Block;
 using IrminSharp.Store;
 
 namespace IrminSharp.Backends.Pack;
@@ -5,6 +6,53 @@ namespace IrminSharp.Backends.Pack;
 /// <summary>What a root (a superblock) makes current: its refs, and the object index of its log.</summary>
 internal sealed record PackRoot(Superblock Superblock, RefTable Refs, ObjectIndex Index)
 {
+    /// <summary>
+    /// Loads the newest valid root of a device. A damaged newest root (its refs or index fail their
+    /// checks) is never skipped silently by a writer: the load fails unless
+    /// <see cref="PackOptions.RecoverDamagedRoot"/> asks for the previous root, and then
+    /// <paramref name="note"/> says so. An I/O error is reported as it is, never taken for damage.
+    /// </summary>
+    public static PackRoot LoadNewest(RingLog log, IBlockDevice device, PackOptions options, string where, out string? note)
+    {
+        var candidates = SuperblockPair.ReadValid(device);
+        if (candidates.Count == 0)
+        {
+            throw new CorruptDataException(where, 0, "no valid superblock: this is not an IrminSharp pack, or both superblocks are damaged");
+        }
+
+        // A root made for a larger device (a truncated image, the wrong device) is never used.
+        SuperblockPair.CheckGeometry(candidates[0], device, where);
+
+        note = null;
+        PackRoot root;
+        try
+        {
+            root = Load(log, candidates[0], where);
+        }
+        catch (CorruptDataException damage) when (candidates.Count > 1)
+        {
+            var newest = candidates[0].Generation;
+            var previous = candidates[1].Generation;
+            if (!options.ReadOnly && !options.RecoverDamagedRoot)
+            {
+                throw new CorruptDataException(
+                    where,
+                    damage.Offset,
+                    $"the newest root (generation {newest}) is damaged: {damage.Reason}. The previous root (generation {previous}) is intact; open read-only to read it, or recover to make it current (what the newest root added is then lost)",
+                    damage);
+            }
+
+            SuperblockPair.CheckGeometry(candidates[1], device, where);
+            root = Load(log, candidates[1], where);
+            note = $"the newest root (generation {newest}) could not be read ({damage.Reason}); opened the previous root, generation {previous}";
+
+            // A writer's next root must supersede the damaged one, or the next open would pick it again.
+            root = root with { Superblock = root.Superblock with { Generation = Math.Max(newest, previous) } };
+        }
+
+        return root;
+    }
+
     /// <summary>
     /// Loads the root: the refs record, the index checkpoint, and the objects in the log after the
     /// checkpoint. Damage is a <see cref="CorruptDataException"/>; a failed read an <see cref="IOException"/>.
