@@ -5,11 +5,11 @@ namespace IrminSharp.Sync;
 /// <summary>
 /// Applies a pushed ref update: only to a branch or tag, only to a stored commit, by
 /// compare-and-swap from the value the pusher saw; a branch fast-forward only and a tag not at all
-/// unless forced.
+/// unless forced, by a client granted force on the store.
 /// </summary>
 internal static class RefUpdater
 {
-    public static void Apply(SyncStore store, RefUpdateMessage update)
+    public static void Apply(SyncStore store, RefUpdateMessage update, bool forceGranted)
     {
         if (!update.Name.StartsWith("heads/", StringComparison.Ordinal) && !update.Name.StartsWith("tags/", StringComparison.Ordinal))
         {
@@ -24,13 +24,19 @@ internal static class RefUpdater
 
         var expected = update.Expected;
 
+        // The client's force flag counts only where it was granted force; without the grant the
+        // update is applied as an ordinary one, and what only force could do is refused as such.
+        var force = update.Force && forceGranted;
+
         // A tag names a release: it moves only when forced, even forward.
-        if (!update.Force && update.Name.StartsWith("tags/", StringComparison.Ordinal) && expected is { } tagged && tagged != update.Desired)
+        if (!force && update.Name.StartsWith("tags/", StringComparison.Ordinal) && expected is { } tagged && tagged != update.Desired)
         {
-            throw new SyncException(SyncErrorKind.Refused, $"refusing to move {update.Name} from {tagged.ToShortString()}: a tag moves only with --force");
+            throw update.Force
+                ? NotGranted(update.Name, $"move it from {tagged.ToShortString()}")
+                : new SyncException(SyncErrorKind.Refused, $"refusing to move {update.Name} from {tagged.ToShortString()}: a tag moves only with --force");
         }
 
-        if (update.Force)
+        if (force)
         {
             while (!store.Refs.CompareAndSwap(update.Name, expected, update.Desired, out var actual))
             {
@@ -42,7 +48,9 @@ internal static class RefUpdater
 
         if (expected is { } old && !new History(store.Objects).IsAncestor(old, update.Desired))
         {
-            throw new SyncException(SyncErrorKind.Diverged, $"{update.Name} would lose commits (not a fast-forward); fetch and merge first, or push with --force");
+            throw update.Force
+                ? NotGranted(update.Name, "rewind or rewrite it (not a fast-forward)")
+                : new SyncException(SyncErrorKind.Diverged, $"{update.Name} would lose commits (not a fast-forward); fetch and merge first, or push with --force");
         }
 
         if (!store.Refs.CompareAndSwap(update.Name, expected, update.Desired, out var found))
@@ -52,4 +60,7 @@ internal static class RefUpdater
                 : $"{update.Name} moved on the remote to {found.Value.ToShortString()} since it was read; fetch and merge first");
         }
     }
+
+    private static SyncException NotGranted(string name, string what) =>
+        new(SyncErrorKind.Unauthorized, $"refusing to force {name}: this client may push to the store but not force (it has no force grant), so it may not {what}");
 }

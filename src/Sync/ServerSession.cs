@@ -8,13 +8,20 @@ internal sealed class ServerSession
     private readonly SyncConnection connection;
     private readonly IReadOnlyDictionary<string, SyncStore> stores;
     private readonly SyncServerOptions options;
+    private readonly SyncAuthorization authorization;
     private IReadOnlyList<string> clientCapabilities = [];
+    private StoreAccess access;
+    private string storeName = "";
 
-    public ServerSession(SyncConnection connection, IReadOnlyDictionary<string, SyncStore> stores, SyncServerOptions options)
+    // The tips of the refs last listed to this client: what it may fetch besides the current tips.
+    private HashSet<Hash> advertised = [];
+
+    public ServerSession(SyncConnection connection, IReadOnlyDictionary<string, SyncStore> stores, SyncServerOptions options, SyncAuthorization authorization)
     {
         this.connection = connection;
         this.stores = stores;
         this.options = options;
+        this.authorization = authorization;
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -28,7 +35,9 @@ internal sealed class ServerSession
                 {
                     case MessageType.ListRefs:
                         MessageCodec.ReadEmpty(request, connection.Peer);
-                        MessageCodec.Write(connection.StartBody(), SharedRefs(store.Refs));
+                        var shared = SharedRefs(store.Refs);
+                        advertised = [.. shared.Select(r => r.Value)];
+                        MessageCodec.Write(connection.StartBody(), shared);
                         await connection.SendAsync(MessageType.Refs, cancellationToken).ConfigureAwait(false);
                         break;
                     case MessageType.Fetch:
@@ -65,10 +74,16 @@ internal sealed class ServerSession
             throw new SyncException(SyncErrorKind.Incompatible, $"protocol version {hello.Version} is not supported (this server speaks {MessageCodec.ProtocolVersion})");
         }
 
-        if (!stores.TryGetValue(hello.Store, out var store))
+        // The same answer whether the store does not exist or the client may not open it: the
+        // names of stores are not told to clients who cannot open them.
+        var granted = connection.ClientFingerprint is { } client ? authorization.AccessOf(client, hello.Store) : options.InsecureLoopbackAccess;
+        if (granted < StoreAccess.Read || !stores.TryGetValue(hello.Store, out var store))
         {
-            throw new SyncException(SyncErrorKind.Refused, $"no store named '{hello.Store}' here (served: {string.Join(", ", stores.Keys.Order(StringComparer.Ordinal))})");
+            throw new SyncException(SyncErrorKind.Refused, $"no store named '{hello.Store}' here");
         }
+
+        access = granted;
+        storeName = hello.Store;
 
         if (hello.Schema.Length > 0 && hello.Schema != store.Schema)
         {
@@ -88,8 +103,16 @@ internal sealed class ServerSession
 
     private async Task ServeFetchAsync(SyncStore store, FetchMessage fetch, CancellationToken cancellationToken)
     {
+        // Only commits advertised to this client (git's "not our ref"): not any commit stored,
+        // which may be reachable only from refs it is not shown, or from none.
+        HashSet<Hash>? current = null;
         foreach (var want in fetch.Wants)
         {
+            if (!advertised.Contains(want) && !(current ??= [.. SharedRefs(store.Refs).Select(r => r.Value)]).Contains(want))
+            {
+                throw new SyncException(SyncErrorKind.Refused, $"commit {want} is not the tip of a branch or tag of store '{storeName}'; list refs and fetch their tips");
+            }
+
             if (!store.Objects.TryReadCommit(want, out _))
             {
                 throw new SyncException(SyncErrorKind.Refused, $"commit {want} is not in store");
@@ -103,14 +126,22 @@ internal sealed class ServerSession
 
     private async Task ServePushAsync(SyncStore store, CancellationToken cancellationToken)
     {
+        // Refused before any object is received: a reader adds nothing to the store.
+        if (access < StoreAccess.Write)
+        {
+            throw new SyncException(SyncErrorKind.Unauthorized, $"{ClientName()} may read store '{storeName}' but not push to it");
+        }
+
         var received = await ObjectReceiver.ReceiveAsync(connection, store.Objects, store.Depths, AgreedFeatures.With(clientCapabilities), progress: null, cancellationToken).ConfigureAwait(false);
         var update = MessageCodec.ReadRefUpdate(
             await connection.ReceiveAsync(cancellationToken, MessageType.RefUpdate).ConfigureAwait(false), connection.Peer, store.Objects.Schema.HashSize);
-        RefUpdater.Apply(store, update);
+        RefUpdater.Apply(store, update, forceGranted: access >= StoreAccess.Force);
         MessageCodec.WriteHashOnly(connection.StartBody(), update.Desired);
         await connection.SendAsync(MessageType.RefUpdated, cancellationToken).ConfigureAwait(false);
         options.Log?.Invoke($"{connection.Peer}: push received {received.Objects} objects, {update.Name} → {update.Desired.ToShortString()}");
     }
+
+    private string ClientName() => connection.ClientFingerprint is { } client ? "certificate " + client : "this client";
 
     private async Task TrySendErrorAsync(SyncErrorKind kind, string message, CancellationToken cancellationToken)
     {

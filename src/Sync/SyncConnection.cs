@@ -33,6 +33,9 @@ internal sealed class SyncConnection : IAsyncDisposable
     /// <summary>Who is on the other end, for messages.</summary>
     public string Peer { get; }
 
+    /// <summary>On a server, the client certificate's fingerprint; null without TLS (insecure loopback).</summary>
+    public string? ClientFingerprint { get; init; }
+
     /// <summary>Bytes received on the wire (TLS records included).</summary>
     public long BytesReceived => wire.BytesRead;
 

@@ -6,7 +6,10 @@ public enum SyncErrorKind
     /// <summary>The peer could not be reached, or the connection dropped.</summary>
     Unreachable,
 
-    /// <summary>The TLS handshake failed: a certificate missing, unknown or not the pinned one.</summary>
+    /// <summary>
+    /// The TLS handshake failed (a certificate missing, unknown or not the pinned one), or the
+    /// client is not granted what it asked (a push where it may only read, a force without the grant).
+    /// </summary>
     Unauthorized,
 
     /// <summary>The peer holds another schema or content type, or speaks another protocol version.</summary>

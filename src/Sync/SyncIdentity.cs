@@ -75,12 +75,21 @@ public sealed class SyncIdentity : IDisposable
 
     /// <summary>
     /// Loads the identity at <paramref name="path"/>. On Unix, refuses a file that its group or
-    /// others may read or write, as ssh refuses such a key: the file holds the private key.
+    /// others may read or write, as ssh refuses such a key: the file holds the private key. On
+    /// Linux, also refuses a file owned by another user than the one running (root included): its
+    /// owner may read it or put another key in its place whatever its mode.
     /// </summary>
-    /// <exception cref="IrminException">The file cannot be read, or others may read it.</exception>
+    /// <exception cref="IrminException">The file cannot be read, others may read it, or another user owns it.</exception>
     public static SyncIdentity Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (OperatingSystem.IsLinux() && File.Exists(path) && FileOwner.OwnerOf(path) is { } owner && owner != FileOwner.CurrentUser())
+        {
+            var user = FileOwner.CurrentUser();
+            throw new IrminException(
+                $"the identity at {path} holds a private key but is owned by user {owner}, not by the user running irmin ({user}); run as its owner, or: chown {user} {path}");
+        }
+
         if (!OperatingSystem.IsWindows() && File.Exists(path))
         {
             const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute

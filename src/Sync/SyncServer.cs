@@ -12,6 +12,7 @@ public sealed class SyncServer : IAsyncDisposable
 {
     private readonly IReadOnlyDictionary<string, SyncStore> stores;
     private readonly SyncServerOptions options;
+    private readonly SyncAuthorization authorization;
     private readonly HashSet<string> allowed;
     private readonly CancellationTokenSource stopping = new();
     private readonly ConcurrentDictionary<Task, byte> sessions = new();
@@ -39,7 +40,8 @@ public sealed class SyncServer : IAsyncDisposable
         // Log lines carry what clients sent (store and ref names, messages): escaped, so that no
         // client can write control sequences into the server's terminal or forge a log line.
         this.options = options.Log is { } log ? options with { Log = line => log(PrintableText.Escape(line)) } : options;
-        allowed = options.AllowedClients.Select(SyncIdentity.NormalizeFingerprint).ToHashSet(StringComparer.Ordinal);
+        authorization = SyncAuthorization.Of(options);
+        allowed = authorization.Clients.ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>The address the server listens on, once started (with the port chosen when 0 was asked).</summary>
@@ -153,7 +155,7 @@ public sealed class SyncServer : IAsyncDisposable
                     return;
                 }
 
-                await new ServerSession(connection, stores, options).RunAsync(cancellationToken).ConfigureAwait(false);
+                await new ServerSession(connection, stores, options, authorization).RunAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

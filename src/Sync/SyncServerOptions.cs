@@ -6,8 +6,21 @@ public sealed record SyncServerOptions
     /// <summary>The server's certificate. Required unless <see cref="InsecureLoopback"/>.</summary>
     public SyncIdentity? Identity { get; init; }
 
-    /// <summary>Fingerprints of the client certificates accepted; any other client is refused at the handshake.</summary>
+    /// <summary>
+    /// Fingerprints of client certificates that may read and push (without force) on every served
+    /// store; more precise grants go in <see cref="Authorization"/>. A client in neither is refused
+    /// at the handshake.
+    /// </summary>
     public IReadOnlyCollection<string> AllowedClients { get; init; } = [];
+
+    /// <summary>Grants by client and store (read, write, force), beside <see cref="AllowedClients"/>.</summary>
+    public SyncAuthorization Authorization { get; init; } = SyncAuthorization.None;
+
+    /// <summary>
+    /// What a client may do on every store under <see cref="InsecureLoopback"/>, where clients have
+    /// no certificate to tell them apart: everything unless narrowed.
+    /// </summary>
+    public StoreAccess InsecureLoopbackAccess { get; init; } = StoreAccess.Force;
 
     /// <summary>Plain TCP, no TLS and no authentication: refused unless listening on a loopback address.</summary>
     public bool InsecureLoopback { get; init; }

@@ -140,11 +140,11 @@ internal static class SyncTransport
                     },
                 },
                 timeout.Token).ConfigureAwait(false);
-            var connection = new SyncConnection(tls, wire, options.Limits, endpoint + " (" + presented![..16] + "…)");
+            var connection = new SyncConnection(tls, wire, options.Limits, endpoint + " (" + presented![..16] + "…)") { ClientFingerprint = presented };
             if (!allowed.Contains(presented))
             {
                 options.Log?.Invoke($"refused {endpoint}: certificate {presented} is not on the allow list");
-                await RefuseAsync(connection, $"this server does not allow certificate {presented}; add it with --allow on the server", cancellationToken).ConfigureAwait(false);
+                await RefuseAsync(connection, $"this server does not allow certificate {presented}; grant it access on the server (--allow, --allow-read or --config)", cancellationToken).ConfigureAwait(false);
                 client.Dispose();
                 return null;
             }

@@ -49,4 +49,39 @@ public sealed class IdentityFileTests : IDisposable
         using var loaded = SyncIdentity.Load(path);
         Assert.NotEmpty(loaded.Fingerprint);
     }
+
+    /// <summary>
+    /// An identity owned by another user is refused, as ssh refuses a key not its user's (root
+    /// included: the owner can replace the key). Needs root to give the file away; skipped otherwise.
+    /// </summary>
+    [Fact]
+    public void An_identity_owned_by_another_user_is_refused()
+    {
+        if (!OperatingSystem.IsLinux() || FileOwner.CurrentUser() != 0)
+        {
+            return; // only root can give a file away
+        }
+
+        var path = Path.Combine(directory, "identity.p12");
+        using (SyncIdentity.LoadOrCreate(path))
+        {
+        }
+
+        Chown("65534", path);
+        var e = Assert.Throws<IrminException>(() => SyncIdentity.Load(path));
+        Assert.Contains("is owned by user 65534, not by the user running irmin (0)", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"chown 0 {path}", e.Message, StringComparison.Ordinal);
+        Assert.Throws<IrminException>(() => SyncIdentity.LoadOrCreate(path));
+
+        Chown("0", path);
+        using var loaded = SyncIdentity.Load(path);
+        Assert.NotEmpty(loaded.Fingerprint);
+    }
+
+    private static void Chown(string user, string path)
+    {
+        using var chown = System.Diagnostics.Process.Start("chown", [user, path]);
+        chown.WaitForExit();
+        Assert.Equal(0, chown.ExitCode);
+    }
 }
