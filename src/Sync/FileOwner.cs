@@ -16,9 +16,16 @@ internal static partial class FileOwner
     {
         // statx rather than stat: its layout is the same on every architecture (linux/stat.h).
         var buffer = new byte[StatxBufferBytes];
-        if (Statx(AtFdCwd, path, 0, StatxUid, ref buffer[0]) != 0 || (BitConverter.ToUInt32(buffer, StatxMaskOffset) & StatxUid) == 0)
+        try
         {
-            return null;
+            if (Statx(AtFdCwd, path, 0, StatxUid, ref buffer[0]) != 0 || (BitConverter.ToUInt32(buffer, StatxMaskOffset) & StatxUid) == 0)
+            {
+                return null;
+            }
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return null; // a libc older than statx (glibc 2.28): the mode is still checked
         }
 
         return BitConverter.ToUInt32(buffer, StatxUidOffset);
