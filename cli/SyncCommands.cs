@@ -57,15 +57,7 @@ internal static class SyncCommands
             Description = "A client certificate fingerprint that may fetch and push (not force) on every served store (repeat for several)",
             AllowMultipleArgumentsPerToken = true,
         };
-        var allowRead = new Option<string[]>("--allow-read")
-        {
-            Description = "A client certificate fingerprint that may only fetch, from every served store (repeat for several)",
-            AllowMultipleArgumentsPerToken = true,
-        };
-        var config = new Option<string>("--config")
-        {
-            Description = "A file of grants by client and store, a line each: read|write|force FINGERPRINT STORE... (* for every store)",
-        };
+        var grants = new ServeGrantOptions();
         var name = new Option<string>("--name")
         {
             Description = "The name clients use for this store in URLs (irmin://host:port/NAME)",
@@ -78,13 +70,12 @@ internal static class SyncCommands
         };
         var identity = SyncOptions.Identity();
         var insecure = SyncOptions.InsecureLoopback();
-        var command = new Command("serve", "Serve the store to other devices over TCP+TLS until interrupted") { listen, allow, allowRead, config, name, also, identity, insecure };
+        var command = new Command("serve", "Serve the store to other devices over TCP+TLS until interrupted") { listen, allow, grants.AllowRead, grants.Config, name, also, identity, insecure };
         command.SetAction(async (result, cancellationToken) =>
         {
             var endPoint = ParseListen(result.GetValue(listen)!);
             var insecureLoopback = result.GetValue(insecure);
             var allowed = (result.GetValue(allow) ?? []).Select(SyncIdentity.NormalizeFingerprint).ToList();
-            var readers = (result.GetValue(allowRead) ?? []).Select(SyncIdentity.NormalizeFingerprint).ToList();
             if (insecureLoopback && !IPAddress.IsLoopback(endPoint.Address))
             {
                 throw new ArgumentException($"--insecure-loopback is refused on {endPoint}: plain TCP may listen only on a loopback address");
@@ -114,7 +105,7 @@ internal static class SyncCommands
                 served[spec[..eq]] = other.View.Sync;
             }
 
-            var authorization = ServeAuthorization(result.GetValue(config), readers, served.Keys);
+            var authorization = grants.Authorization(result, served.Keys);
             var clients = authorization.Clients.Union(allowed, StringComparer.Ordinal).Count();
             var server = new SyncServer(
                 served,
@@ -159,13 +150,6 @@ internal static class SyncCommands
             return 0;
         });
         return command;
-    }
-
-    /// <summary>The grants of <c>serve --allow-read</c> and <c>--config</c> (<c>--allow</c> is <see cref="SyncServerOptions.AllowedClients"/>).</summary>
-    private static SyncAuthorization ServeAuthorization(string? configPath, List<string> readers, IReadOnlyCollection<string> served)
-    {
-        var fromFile = configPath is null ? SyncAuthorization.None : SyncAuthorizationFile.Load(configPath, served);
-        return new SyncAuthorization([.. fromFile.Grants, .. readers.Select(r => new StoreGrant(r, SyncAuthorization.EveryStore, StoreAccess.Read))]);
     }
 
     private static Command RemoteCommand()
