@@ -79,6 +79,11 @@ internal sealed class ServerSession
         var granted = connection.ClientFingerprint is { } client ? authorization.AccessOf(client, hello.Store) : options.InsecureLoopbackAccess;
         if (granted < StoreAccess.Read || !stores.TryGetValue(hello.Store, out var store))
         {
+            if (granted < StoreAccess.Read && stores.ContainsKey(hello.Store))
+            {
+                options.Log?.Invoke($"{connection.Peer}: {ClientName()} has no grant on store '{hello.Store}'"); // for the server's operator only
+            }
+
             throw new SyncException(SyncErrorKind.Refused, $"no store named '{hello.Store}' here");
         }
 

@@ -149,6 +149,8 @@ public sealed class AuthorizationTests : IAsyncDisposable
         Assert.DoesNotContain("secret", missing.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("public", missing.Message, StringComparison.Ordinal);
         Assert.Empty(client.Refs.List());
+        var logged = await ServerLogWait.ForLineAsync(log, $"certificate {guest.Fingerprint} has no grant on store 'secret-plans'", TimeSpan.FromSeconds(10));
+        Assert.True(logged is not null, "the server's log should tell its operator why: " + ServerLogWait.All(log));
 
         client.Main.Set(StorePath.Parse("plans"), 666, Info("guest's plans"));
         var push = await Assert.ThrowsAsync<SyncException>(() => RemoteTo(endPoint, "secret-plans", guest).PushAsync(SyncStore.Of(client), "main", force: true));
