@@ -3,7 +3,11 @@ namespace IrminSharp.Sync;
 /// <summary>What one side accepts from a peer it does not trust.</summary>
 public sealed record SyncLimits
 {
-    /// <summary>The defaults: 16 MiB frames, 8 MiB objects, trees 256 nodes deep, 30 s of silence, 10 s handshakes.</summary>
+    /// <summary>
+    /// The defaults: 16 MiB frames, 8 MiB objects, trees 256 nodes deep, 30 s of silence, 10 s
+    /// handshakes; per transfer 4 GiB and 4 Mi objects, stored every 4 MiB, within an hour; 16 GiB
+    /// a connection; messages expanding at most 64 times plus 1 MiB; at least 1 KiB/s within a message.
+    /// </summary>
     public static SyncLimits Default { get; } = new();
 
     /// <summary>The largest frame accepted (type byte and body).</summary>
@@ -30,7 +34,8 @@ public sealed record SyncLimits
     public long MaxTransferBytes { get; init; } = 4L << 30;
 
     /// <summary>The most objects one transfer may bring; more is refused.</summary>
-    public long MaxTransferObjects { get; init; } = 16L << 20;
+    /// <remarks>The receiver remembers each hash of a transfer (about 60 bytes each: some 250 MiB at the default).</remarks>
+    public long MaxTransferObjects { get; init; } = 4L << 20;
 
     /// <summary>The most object bytes (expanded) all the transfers of one connection may bring together.</summary>
     public long MaxConnectionBytes { get; init; } = 16L << 30;
