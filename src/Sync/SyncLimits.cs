@@ -52,13 +52,13 @@ public sealed record SyncLimits
     /// <summary>A receiver makes what arrived durable whenever this many object bytes are waiting, so memory held stays bounded.</summary>
     public int StoreBatchBytes { get; init; } = 4 << 20;
 
-    /// <summary>The longest one object transfer (a fetch's or a push's objects) may take.</summary>
+    /// <summary>The longest one object transfer (a fetch's or a push's objects) may take; infinite or zero for no limit.</summary>
     public TimeSpan TransferTimeout { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>
     /// The slowest a peer may send a message it has started: fewer bytes than this a second,
     /// averaged over <see cref="RateWindow"/>, and the connection is dropped. Waiting for a
-    /// message that has not started is bounded by <see cref="IdleTimeout"/> instead.
+    /// message that has not started is bounded by <see cref="IdleTimeout"/> instead. Zero for no minimum.
     /// </summary>
     public int MinBytesPerSecond { get; init; } = 1024;
 

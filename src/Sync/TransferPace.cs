@@ -18,9 +18,11 @@ internal sealed class TransferPace(SyncLimits limits)
     /// <summary>Whether a transfer is running and past its deadline.</summary>
     public bool DeadlinePassed => deadline is { } d && Stopwatch.GetTimestamp() >= d;
 
-    /// <summary>Starts a transfer's clock.</summary>
+    /// <summary>Starts a transfer's clock (none when <see cref="SyncLimits.TransferTimeout"/> is infinite or not positive).</summary>
     public void StartTransfer() =>
-        deadline = Stopwatch.GetTimestamp() + (long)(limits.TransferTimeout.TotalSeconds * Stopwatch.Frequency);
+        deadline = limits.TransferTimeout > TimeSpan.Zero && limits.TransferTimeout < TimeSpan.FromDays(3650)
+            ? Stopwatch.GetTimestamp() + (long)(limits.TransferTimeout.TotalSeconds * Stopwatch.Frequency)
+            : null;
 
     /// <summary>Stops the transfer's clock.</summary>
     public void EndTransfer() => deadline = null;
@@ -47,6 +49,11 @@ internal sealed class TransferPace(SyncLimits limits)
     public string? TooSlow(long bytesReceived)
     {
         var now = Stopwatch.GetTimestamp();
+        if (limits.MinBytesPerSecond <= 0)
+        {
+            return null;
+        }
+
         if (windowStart is not { } start)
         {
             windowStart = now;
