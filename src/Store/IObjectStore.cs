@@ -25,6 +25,15 @@ public interface IObjectStore : IDisposable
     void Flush();
 
     /// <summary>
+    /// Drops objects added and not yet made durable, after <see cref="Flush"/> failed to write
+    /// them (a full device), so that later flushes do not retry them. Objects already durable, and
+    /// all of them when a ref names an object not yet durable, are kept. True when any was dropped;
+    /// then <see cref="Collections"/> changes, as after a gc, so writers building on them start again.
+    /// Stores that cannot fail to write keep everything.
+    /// </summary>
+    bool Discard(IReadOnlyCollection<Hash> hashes) => false;
+
+    /// <summary>
     /// How many garbage collections have removed objects from this store so far. Whoever caches
     /// decoded objects or checked that an object is present drops or rechecks that knowledge
     /// when this changes. Stores that never remove objects keep it at 0.

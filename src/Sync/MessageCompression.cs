@@ -6,14 +6,19 @@ namespace IrminSharp.Sync;
 /// <summary>
 /// zlib for objects and stream messages (the <c>zlib</c> capability): step names, values and
 /// message framing compress; hashes do not, so small or incompressible bodies travel as they are.
-/// Expanding is bounded by the frame limit, so a small hostile message cannot inflate without end.
+/// Expanding is bounded by the frame limit and the expansion limit (<see cref="SyncLimits.MaxExpansionRatio"/>),
+/// so a small hostile message cannot inflate far.
 /// </summary>
 internal static class MessageCompression
 {
     private const int MinimumBytes = 1024;
 
-    /// <summary>Queues the body just written, compressed, as <paramref name="type"/>; false (nothing queued) when that would not be smaller.</summary>
-    public static bool TryQueueCompressed(SyncConnection connection, MessageType type)
+    /// <summary>
+    /// Queues the body just written, compressed, as <paramref name="type"/>; false (nothing queued)
+    /// when that would not be smaller, or when its <paramref name="expandedBytes"/> of objects
+    /// would expand past what the receiver accepts from so few bytes (<see cref="TransferBudget.ExpansionBound"/>).
+    /// </summary>
+    public static bool TryQueueCompressed(SyncConnection connection, MessageType type, long expandedBytes)
     {
         var body = connection.Body;
         if (body.Length < MinimumBytes)
@@ -27,7 +32,8 @@ internal static class MessageCompression
             zlib.Write(body);
         }
 
-        if (compressed.WrittenCount >= body.Length)
+        if (compressed.WrittenCount >= body.Length
+            || Math.Max(body.Length, expandedBytes) > TransferBudget.ExpansionBound(connection.Limits, compressed.WrittenCount))
         {
             return false;
         }
@@ -50,8 +56,11 @@ internal static class MessageCompression
             return frame;
         }
 
-        var limit = connection.Limits.MaxFrameBytes;
-        var output = new ArrayBufferWriter<byte>(Math.Min(limit, frame.Body.Length * 4));
+        // At most the frame limit, and at most what the expansion limit allows so few bytes: a
+        // small hostile message cannot inflate far, and nothing is allocated ahead of the bytes.
+        var frameLimit = connection.Limits.MaxFrameBytes;
+        var limit = Math.Min(frameLimit, TransferBudget.ExpansionBound(connection.Limits, frame.Body.Length));
+        var output = new ArrayBufferWriter<byte>((int)Math.Min(limit, Math.Max(256, frame.Body.Length * 4L)));
         try
         {
             using var zlib = new ZLibStream(new MemoryStream(frame.Body.ToArray(), writable: false), CompressionMode.Decompress);
@@ -67,7 +76,9 @@ internal static class MessageCompression
                 output.Advance(n);
                 if (output.WrittenCount > limit)
                 {
-                    throw new SyncException(SyncErrorKind.Protocol, $"{connection.Peer} sent a compressed message that expands past the {limit}-byte frame limit");
+                    throw new SyncException(SyncErrorKind.Protocol, limit == frameLimit
+                        ? $"{connection.Peer} sent a compressed message that expands past the {limit}-byte frame limit"
+                        : $"{connection.Peer} sent a compressed message of {frame.Body.Length} bytes that expands past {limit} bytes (the expansion limit: {connection.Limits.MaxExpansionRatio} times its size plus {connection.Limits.ExpansionAllowanceBytes} bytes)");
                 }
             }
         }

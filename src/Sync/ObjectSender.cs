@@ -14,12 +14,27 @@ internal static class ObjectSender
     public static async Task<TransferProgress> SendAsync(
         SyncConnection connection, ObjectDatabase db, IReadOnlyList<MissingObject> objects, AgreedFeatures features, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
+        connection.StartTransfer();
+        try
+        {
+            return await SendObjectsAsync(connection, db, objects, features, progress, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            connection.EndTransfer();
+        }
+    }
+
+    private static async Task<TransferProgress> SendObjectsAsync(
+        SyncConnection connection, ObjectDatabase db, IReadOnlyList<MissingObject> objects, AgreedFeatures features, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    {
         var deltas = features.Deltas;
         var stream = features.Stream;
         var streaming = false;
         long sentObjects = 0, objectBytes = 0;
         var batch = new List<ObjectEntry>();
         var batchBytes = 0;
+        long batchExpanded = 0;
         var maxOffer = connection.Limits.MaxOfferHashes;
         for (var start = 0; start < objects.Count; start += maxOffer)
         {
@@ -49,16 +64,21 @@ internal static class ObjectSender
                     throw new SyncException(SyncErrorKind.Refused, $"object {item.Hash} is {bytes.Length} bytes, over the {connection.Limits.MaxObjectBytes}-byte limit");
                 }
 
-                var entry = deltas && item.DeltaBase is { } b ? Delta(db, b, bytes) : new ObjectEntry(bytes, null, 0, 0);
-                if (batch.Count > 0 && batchBytes + entry.Bytes.Length > TargetMessageBytes)
+                var entry = deltas && item.DeltaBase is { } b ? Delta(db, b, bytes, connection.Limits) : new ObjectEntry(bytes, null, 0, 0);
+
+                // A message's objects stay within what the receiver accepts from its size (the expansion limit).
+                if (batch.Count > 0 && (batchBytes + entry.Bytes.Length > TargetMessageBytes
+                    || batchExpanded + bytes.Length > TransferBudget.ExpansionBound(connection.Limits, batchBytes + entry.Bytes.Length)))
                 {
-                    Queue(connection, batch, type, features.Compression);
+                    Queue(connection, batch, type, features.Compression, batchExpanded);
                     await connection.FlushAsync(cancellationToken).ConfigureAwait(false);
                     batchBytes = 0;
+                    batchExpanded = 0;
                 }
 
                 batch.Add(entry);
                 batchBytes += entry.Bytes.Length;
+                batchExpanded += bytes.Length;
                 sentObjects++;
                 objectBytes += bytes.Length;
                 progress?.Report(new TransferProgress(sentObjects, objectBytes, connection.BytesSent));
@@ -66,8 +86,9 @@ internal static class ObjectSender
 
             if (batch.Count > 0)
             {
-                Queue(connection, batch, type, features.Compression);
+                Queue(connection, batch, type, features.Compression, batchExpanded);
                 batchBytes = 0;
+                batchExpanded = 0;
             }
 
             // A whole batch needed: the receiver is empty of what follows, most likely. Stop offering.
@@ -80,8 +101,11 @@ internal static class ObjectSender
         return new TransferProgress(sentObjects, objectBytes, connection.BytesSent);
     }
 
-    /// <summary>The object as a delta against <paramref name="deltaBase"/> when that is clearly smaller, else whole.</summary>
-    private static ObjectEntry Delta(ObjectDatabase db, Hash deltaBase, ReadOnlyMemory<byte> bytes)
+    /// <summary>
+    /// The object as a delta against <paramref name="deltaBase"/> when that is clearly smaller and
+    /// within the expansion limit, else whole.
+    /// </summary>
+    private static ObjectEntry Delta(ObjectDatabase db, Hash deltaBase, ReadOnlyMemory<byte> bytes, SyncLimits limits)
     {
         if (bytes.Length <= ObjectDelta.Overhead * 2 || !db.Store.TryRead(deltaBase, out var old))
         {
@@ -90,15 +114,15 @@ internal static class ObjectSender
 
         var (prefix, suffix) = ObjectDelta.Shared(old.Span, bytes.Span);
         var middle = bytes[prefix..^suffix];
-        return middle.Length + ObjectDelta.Overhead < bytes.Length
+        return middle.Length + ObjectDelta.Overhead < bytes.Length && bytes.Length <= TransferBudget.ExpansionBound(limits, middle.Length)
             ? new ObjectEntry(middle, deltaBase, prefix, suffix)
             : new ObjectEntry(bytes, null, 0, 0);
     }
 
-    private static void Queue(SyncConnection connection, List<ObjectEntry> batch, MessageType type, bool compression)
+    private static void Queue(SyncConnection connection, List<ObjectEntry> batch, MessageType type, bool compression, long expandedBytes)
     {
         MessageCodec.WriteObjects(connection.StartBody(), batch);
-        if (!compression || !MessageCompression.TryQueueCompressed(connection, type == MessageType.Stream ? MessageType.StreamZlib : MessageType.ObjectsZlib))
+        if (!compression || !MessageCompression.TryQueueCompressed(connection, type == MessageType.Stream ? MessageType.StreamZlib : MessageType.ObjectsZlib, expandedBytes))
         {
             connection.Queue(type);
         }

@@ -82,12 +82,12 @@ internal sealed class ObjectVerifier
             ?? throw Refuse($"object {expected?.ToString() ?? "sent unoffered"} is a delta that does not fit its base {deltaBase} or the size limit");
     }
 
-    /// <summary>Stores every staged object, in order, and forgets them.</summary>
-    public void Commit()
+    /// <summary>Stores every staged object, in order, through <paramref name="writer"/>, and forgets them.</summary>
+    public void Commit(ReceivedObjectWriter writer)
     {
         foreach (var (hash, bytes) in Staged)
         {
-            db.Store.Add(hash, bytes.Span);
+            writer.Add(hash, bytes.Span);
         }
 
         Staged.Clear();

@@ -17,6 +17,7 @@ internal sealed class SyncConnection : IAsyncDisposable
     private readonly FrameCodec codec;
     private readonly ArrayBufferWriter<byte> outgoing = new(64 * 1024);
     private readonly ArrayBufferWriter<byte> body = new(64 * 1024);
+    private readonly TransferPace pace;
 
     public SyncConnection(Stream stream, CountingStream wire, SyncLimits limits, string peer)
     {
@@ -25,6 +26,7 @@ internal sealed class SyncConnection : IAsyncDisposable
         Limits = limits;
         Peer = peer;
         codec = new FrameCodec(limits.MaxFrameBytes);
+        pace = new TransferPace(limits);
         reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
     }
 
@@ -41,6 +43,15 @@ internal sealed class SyncConnection : IAsyncDisposable
 
     /// <summary>Bytes sent on the wire (TLS records included).</summary>
     public long BytesSent => wire.BytesWritten;
+
+    /// <summary>Object bytes (expanded) received over all the transfers of this connection.</summary>
+    public long ObjectBytesReceived { get; set; }
+
+    /// <summary>Starts an object transfer's clock (<see cref="SyncLimits.TransferTimeout"/>).</summary>
+    public void StartTransfer() => pace.StartTransfer();
+
+    /// <summary>Stops the object transfer's clock.</summary>
+    public void EndTransfer() => pace.EndTransfer();
 
     /// <summary>A buffer for the next message's body; <see cref="Queue"/> frames it.</summary>
     public ArrayBufferWriter<byte> StartBody()
@@ -79,14 +90,14 @@ internal sealed class SyncConnection : IAsyncDisposable
                 var piece = pending[..Math.Min(pending.Length, WritePieceBytes)];
                 await stream.WriteAsync(piece, timeout.Token).ConfigureAwait(false);
                 pending = pending[piece.Length..];
-                timeout.CancelAfter(Limits.IdleTimeout);
+                timeout.CancelAfter(pace.NextWait());
             }
 
             await stream.FlushAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new SyncException(SyncErrorKind.Timeout, $"{Peer} stopped reading for {Limits.IdleTimeout.TotalSeconds:0.#} s");
+            throw new SyncException(SyncErrorKind.Timeout, pace.DeadlinePassed ? pace.DeadlineMessage(Peer) : $"{Peer} stopped reading for {Limits.IdleTimeout.TotalSeconds:0.#} s");
         }
         catch (IOException e)
         {
@@ -120,6 +131,7 @@ internal sealed class SyncConnection : IAsyncDisposable
     public async Task<Frame?> ReceiveOrEndAsync(bool allowEnd, MessageType[] expected, CancellationToken cancellationToken)
     {
         using var timeout = Timeout(cancellationToken);
+        pace.StartMessage();
         while (true)
         {
             ReadResult result;
@@ -129,7 +141,7 @@ internal sealed class SyncConnection : IAsyncDisposable
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new SyncException(SyncErrorKind.Timeout, $"{Peer} sent nothing for {Limits.IdleTimeout.TotalSeconds:0.#} s where a message was due");
+                throw new SyncException(SyncErrorKind.Timeout, pace.DeadlinePassed ? pace.DeadlineMessage(Peer) : $"{Peer} sent nothing for {Limits.IdleTimeout.TotalSeconds:0.#} s where a message was due");
             }
             catch (IOException e)
             {
@@ -163,7 +175,12 @@ internal sealed class SyncConnection : IAsyncDisposable
                     }
 
                     reader.AdvanceTo(buffer.Start, buffer.End);
-                    timeout.CancelAfter(Limits.IdleTimeout); // bytes arrived: the peer is slow, not silent
+                    if (!buffer.IsEmpty && pace.TooSlow(BytesReceived) is { } slow)
+                    {
+                        throw new SyncException(SyncErrorKind.Timeout, $"{Peer} {slow}");
+                    }
+
+                    timeout.CancelAfter(pace.NextWait()); // bytes arrived: the peer is slow, not silent
                     break;
             }
         }
@@ -194,7 +211,7 @@ internal sealed class SyncConnection : IAsyncDisposable
     private CancellationTokenSource Timeout(CancellationToken cancellationToken)
     {
         var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        source.CancelAfter(Limits.IdleTimeout);
+        source.CancelAfter(pace.NextWait());
         return source;
     }
 }

@@ -134,6 +134,11 @@ public sealed class MaliciousTreeTests
             await link.ExpectAsync(HandBuiltMessage.ListRefs);
             await link.SendAsync(HandBuiltMessage.Refs, HandBuiltMessage.RefsBody([new("heads/main", head)]));
             await link.ExpectAsync(HandBuiltMessage.Fetch);
+
+            // Streaming is allowed once an offer was needed whole.
+            await link.SendAsync(HandBuiltMessage.Offer, HandBuiltMessage.OfferBody([value]));
+            await link.ExpectAsync(HandBuiltMessage.Need);
+            await link.SendAsync(HandBuiltMessage.Objects, HandBuiltMessage.ObjectsBody([source.Objects.ReadRaw(value)]));
             for (var round = 0; round < 3; round++)
             {
                 await link.SendAsync(StreamType, HandBuiltMessage.ObjectsBody(how == "empty stream" ? [] : [source.Objects.ReadRaw(value)]));

@@ -87,6 +87,48 @@ internal sealed class CommitPipeline
         }
     }
 
+    /// <summary>
+    /// Drops objects added and not yet written (a transfer whose write failed for lack of space),
+    /// so that later commits do not retry them and fail in turn (see
+    /// <see cref="IObjectStore.Discard"/>). Nothing is dropped while a ref names an object not yet
+    /// written, since it may name these; objects are content-addressed and no written object
+    /// names a pending one, so dropping the rest loses nothing stored.
+    /// </summary>
+    public bool Discard(IReadOnlyCollection<Hash> hashes)
+    {
+        using (flushGate.EnterScope())
+        {
+            using (state.Gate.EnterScope())
+            {
+                foreach (var (_, target) in state.Refs.List())
+                {
+                    if (state.Pending.ContainsKey(target))
+                    {
+                        return false;
+                    }
+                }
+
+                var dropped = 0;
+                foreach (var hash in hashes)
+                {
+                    dropped += state.Pending.Remove(hash) ? 1 : 0;
+                }
+
+                if (dropped == 0)
+                {
+                    return false;
+                }
+
+                state.PendingOrder.RemoveAll(hash => !state.Pending.ContainsKey(hash));
+
+                // As after a gc: whoever built on a dropped object sees the count move and starts again.
+                state.Collections++;
+                cache.Invalidate(state.Collections);
+                return true;
+            }
+        }
+    }
+
     private bool CheckpointDue(long threshold)
     {
         using (state.Gate.EnterScope())

@@ -211,6 +211,13 @@ internal sealed class PackFile : IDisposable
         }
     }
 
+    /// <summary>Drops objects added and not yet written; see <see cref="CommitPipeline.Discard"/>.</summary>
+    public bool Discard(IReadOnlyCollection<Hash> hashes)
+    {
+        ThrowIfReadOnly();
+        return pipeline.Discard(hashes);
+    }
+
     public bool TryReadRef(string name, out Hash value)
     {
         using (state.Gate.EnterScope())

@@ -22,6 +22,9 @@ public sealed class PackObjectStore : IObjectStore
     public void Flush() => owner.File.Commit();
 
     /// <inheritdoc/>
+    public bool Discard(IReadOnlyCollection<Hash> hashes) => owner.File.Discard(hashes);
+
+    /// <inheritdoc/>
     public long Collections => owner.File.Collections;
 
     /// <inheritdoc/>
