@@ -6,6 +6,7 @@ public sealed class PackOptions
     private readonly int checkpointEvery = 65_536;
     private readonly long cacheBytes = 64L << 20;
     private readonly long maxObjectBytes = RecordHeader.MaxPayload;
+    private readonly long? gcReserveBytes;
 
     /// <summary>The defaults: durable at every ref update.</summary>
     public static PackOptions Default { get; } = new();
@@ -41,6 +42,24 @@ public sealed class PackOptions
     {
         get => maxObjectBytes;
         init => maxObjectBytes = value > 0 ? Math.Min(value, RecordHeader.MaxPayload) : throw new ArgumentOutOfRangeException(nameof(value), "Must be positive.");
+    }
+
+    /// <summary>
+    /// Bytes of the log that ordinary writes leave free for gc, so that gc can run on a store that
+    /// is full (its copies, refs table and checkpoint go there); null (the default) means an eighth
+    /// of the log, at most 1 GiB. At most half the log is reserved, whatever is asked.
+    /// </summary>
+    public long? GcReserveBytes
+    {
+        get => gcReserveBytes;
+        init => gcReserveBytes = value is null or >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), "Cannot be negative.");
+    }
+
+    /// <summary>The reserve for gc on a log of <paramref name="capacity"/> bytes, whole sectors.</summary>
+    internal long GcReserveFor(long capacity, int sectorSize)
+    {
+        var asked = gcReserveBytes ?? Math.Min(capacity / 8, 1L << 30);
+        return Math.Min(asked, capacity / 2) / sectorSize * sectorSize;
     }
 
     /// <summary>
@@ -80,5 +99,6 @@ public sealed class PackOptions
         CheckpointSegmentEntries = CheckpointSegmentEntries,
         MaxObjectBytes = MaxObjectBytes,
         LockPath = LockPath,
+        GcReserveBytes = GcReserveBytes,
     };
 }
