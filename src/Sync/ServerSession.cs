@@ -9,6 +9,7 @@ internal sealed class ServerSession
     private readonly IReadOnlyDictionary<string, SyncStore> stores;
     private readonly SyncServerOptions options;
     private IReadOnlyList<string> clientCapabilities = [];
+    private int refUpdates;
 
     public ServerSession(SyncConnection connection, IReadOnlyDictionary<string, SyncStore> stores, SyncServerOptions options)
     {
@@ -106,6 +107,7 @@ internal sealed class ServerSession
         var received = await ObjectReceiver.ReceiveAsync(connection, store.Objects, store.Depths, AgreedFeatures.With(clientCapabilities), progress: null, cancellationToken).ConfigureAwait(false);
         var update = MessageCodec.ReadRefUpdate(
             await connection.ReceiveAsync(cancellationToken, MessageType.RefUpdate).ConfigureAwait(false), connection.Peer, store.Objects.Schema.HashSize);
+        RefUpdater.CheckLimits(store, update, options.Limits, ++refUpdates);
         RefUpdater.Apply(store, update);
         MessageCodec.WriteHashOnly(connection.StartBody(), update.Desired);
         await connection.SendAsync(MessageType.RefUpdated, cancellationToken).ConfigureAwait(false);
