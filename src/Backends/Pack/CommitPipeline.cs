@@ -144,7 +144,7 @@ internal sealed class CommitPipeline
             if (refsChanged || withCheckpoint)
             {
                 // A checkpoint and a move of the log's start carry the full table (compaction).
-                (refsKind, refsPayload, refsAfter) = RefsRecordPlanner.Plan(state, compact: withCheckpoint || newLogStart is not null, log.SectorSize);
+                (refsKind, refsPayload, refsAfter) = RefsRecordPlanner.Plan(state, compact: withCheckpoint || newLogStart is not null, log.SectorSize, options.RefsCompactionBytes);
             }
 
             if (withCheckpoint)

@@ -73,6 +73,9 @@ public sealed class PackOptions
     /// <summary>Entries per index checkpoint segment; tests lower it to make several segments.</summary>
     internal int CheckpointSegmentEntries { get; init; } = CheckpointEncoder.DefaultSegmentEntries;
 
+    /// <summary>The least journal (bytes) that compaction waits for; tests lower it to compact often.</summary>
+    internal long RefsCompactionBytes { get; init; } = RefsJournalState.DefaultCompactionBytes;
+
     /// <summary>The largest batch written with one device write; tests lower it to split batches.</summary>
     internal int BatchBytes { get; init; } = 1 << 20;
 
@@ -100,5 +103,6 @@ public sealed class PackOptions
         MaxObjectBytes = MaxObjectBytes,
         LockPath = LockPath,
         GcReserveBytes = GcReserveBytes,
+        RefsCompactionBytes = RefsCompactionBytes,
     };
 }

@@ -10,7 +10,7 @@ namespace IrminSharp.Backends.Pack;
 internal static class RefsRecordPlanner
 {
     /// <summary>Under the state's gate: the record to write, and the journal state once it is durable.</summary>
-    public static (RecordKind Kind, byte[] Payload, RefsJournalState After) Plan(PackState state, bool compact, int sectorSize)
+    public static (RecordKind Kind, byte[] Payload, RefsJournalState After) Plan(PackState state, bool compact, int sectorSize, long compactionBytes)
     {
         var sb = state.Superblock;
         if (!compact && sb.RefsLength > 0)
@@ -21,7 +21,7 @@ internal static class RefsRecordPlanner
                 .ToList();
             var payload = RefsJournalRecord.Encode(new Location(sb.RefsOffset, sb.RefsLength), changes);
             var bytes = RoundUp(RecordHeader.Size + payload.Length, sectorSize);
-            if (!state.RefsJournal.CompactionDue(bytes))
+            if (!state.RefsJournal.CompactionDue(bytes, compactionBytes))
             {
                 return (RecordKind.RefsJournal, payload, state.RefsJournal.After(bytes));
             }
