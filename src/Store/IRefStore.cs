@@ -19,6 +19,14 @@ public interface IRefStore : IDisposable
     /// </summary>
     bool CompareAndSwap(string name, Hash? expected, Hash? desired, out Hash? actual);
 
+    /// <summary>
+    /// Applies every swap of <paramref name="swaps"/> at once, or none: true when each ref held
+    /// its expected value and all now hold their desired ones (watchers hear of each change, and a
+    /// durable store makes them durable together); false, with nothing changed, when any ref did not.
+    /// </summary>
+    /// <exception cref="ArgumentException">A ref is named twice.</exception>
+    bool CompareAndSwapAll(IReadOnlyList<RefSwap> swaps);
+
     /// <summary>Every ref whose name starts with <paramref name="prefix"/>, sorted by name.</summary>
     IReadOnlyList<KeyValuePair<string, Hash>> List(string prefix = "");
 

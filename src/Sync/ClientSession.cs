@@ -51,7 +51,7 @@ internal sealed class ClientSession : IAsyncDisposable
     {
         MessageCodec.WriteEmpty(Connection.StartBody());
         await Connection.SendAsync(MessageType.ListRefs, cancellationToken).ConfigureAwait(false);
-        return MessageCodec.ReadRefs(await Connection.ReceiveAsync(cancellationToken, MessageType.Refs).ConfigureAwait(false), Connection.Peer, hashSize);
+        return MessageCodec.ReadRefs(await Connection.ReceiveAsync(cancellationToken, MessageType.Refs).ConfigureAwait(false), Connection.Peer, hashSize, Connection.Limits.MaxRefs);
     }
 
     public ValueTask DisposeAsync() => Connection.DisposeAsync();

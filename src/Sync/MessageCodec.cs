@@ -100,9 +100,14 @@ internal static class MessageCodec
         w.Flush();
     }
 
-    public static List<KeyValuePair<string, Hash>> ReadRefs(Frame frame, string peer, int hashSize) => Read(frame, peer, "refs", (ref MessagePackReader r) =>
+    public static List<KeyValuePair<string, Hash>> ReadRefs(Frame frame, string peer, int hashSize, int maxRefs = int.MaxValue) => Read(frame, peer, "refs", (ref MessagePackReader r) =>
     {
         var n = r.ReadArrayHeader();
+        if (n > maxRefs)
+        {
+            throw new SyncException(SyncErrorKind.Refused, $"{peer} lists {n} refs, more than the {maxRefs} accepted (SyncLimits.MaxRefs)");
+        }
+
         var refs = new List<KeyValuePair<string, Hash>>(Math.Min(n, 1024));
         for (var i = 0; i < n; i++)
         {

@@ -9,6 +9,24 @@ namespace IrminSharp.Sync;
 /// </summary>
 internal static class RefUpdater
 {
+    /// <summary>
+    /// Refuses the <paramref name="updatesOnConnection"/>th ref update of a connection beyond
+    /// <see cref="SyncLimits.MaxRefUpdatesPerConnection"/>, and the creation of a ref in a store
+    /// that holds <see cref="SyncLimits.MaxRefs"/> already. Nothing is changed when it refuses.
+    /// </summary>
+    public static void CheckLimits(SyncStore store, RefUpdateMessage update, SyncLimits limits, int updatesOnConnection)
+    {
+        if (updatesOnConnection > limits.MaxRefUpdatesPerConnection)
+        {
+            throw new SyncException(SyncErrorKind.Refused, $"refusing to update {update.Name}: this connection has made {limits.MaxRefUpdatesPerConnection} ref updates, the most one connection may make");
+        }
+
+        if (!store.Refs.TryRead(update.Name, out _) && store.Refs.List().Count is var count && count >= limits.MaxRefs)
+        {
+            throw new SyncException(SyncErrorKind.Refused, $"refusing to create {update.Name}: the store holds {count} refs, the most it may hold ({limits.MaxRefs}); delete some first");
+        }
+    }
+
     public static void Apply(SyncStore store, RefUpdateMessage update, bool forceGranted)
     {
         if (!update.Name.StartsWith("heads/", StringComparison.Ordinal) && !update.Name.StartsWith("tags/", StringComparison.Ordinal))

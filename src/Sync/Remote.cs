@@ -222,9 +222,26 @@ public sealed class Remote
 
     private static Hash? Current(SyncStore local, string name) => local.Refs.TryRead(name, out var h) ? h : null;
 
+    /// <summary>
+    /// Moves the remote-tracking branches to the remote's, forgets those the remote deleted, and
+    /// creates the remote's tags that are new here: all in one batch, so a fetch makes one ref
+    /// update whatever the number of refs. Read again if a local writer moved one meanwhile.
+    /// </summary>
     private List<RefMove> MoveTrackingRefs(SyncStore local, List<KeyValuePair<string, Hash>> remoteRefs)
     {
-        var moved = new List<RefMove>();
+        while (true)
+        {
+            var swaps = PlanTrackingRefs(local, remoteRefs);
+            if (swaps.Count == 0 || local.Refs.CompareAndSwapAll(swaps))
+            {
+                return swaps.Select(s => new RefMove(s.Name, s.Expected, s.Desired)).ToList();
+            }
+        }
+    }
+
+    private List<RefSwap> PlanTrackingRefs(SyncStore local, List<KeyValuePair<string, Hash>> remoteRefs)
+    {
+        var swaps = new List<RefSwap>();
         var prefix = $"remotes/{Name}/";
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, hash) in remoteRefs)
@@ -232,28 +249,32 @@ public sealed class Remote
             if (name.StartsWith("heads/", StringComparison.Ordinal))
             {
                 var tracking = prefix + name["heads/".Length..];
-                seen.Add(tracking);
-                var old = Current(local, tracking);
-                if (old != hash && local.Refs.CompareAndSwap(tracking, old, hash, out _))
+                if (!seen.Add(tracking))
                 {
-                    moved.Add(new RefMove(tracking, old, hash));
+                    continue;
+                }
+
+                var old = Current(local, tracking);
+                if (old != hash)
+                {
+                    swaps.Add(new RefSwap(tracking, old, hash));
                 }
             }
-            else if (local.Refs.CompareAndSwap(name, null, hash, out _))
+            else if (seen.Add(name) && Current(local, name) is null)
             {
-                moved.Add(new RefMove(name, null, hash)); // a new tag
+                swaps.Add(new RefSwap(name, null, hash)); // a new tag
             }
         }
 
         // Branches deleted on the remote: forget them.
         foreach (var (name, hash) in local.Refs.List(prefix))
         {
-            if (!seen.Contains(name) && local.Refs.CompareAndSwap(name, hash, null, out _))
+            if (seen.Add(name))
             {
-                moved.Add(new RefMove(name, hash, null));
+                swaps.Add(new RefSwap(name, hash, null));
             }
         }
 
-        return moved;
+        return swaps;
     }
 }

@@ -12,6 +12,7 @@ internal sealed class ServerSession
     private IReadOnlyList<string> clientCapabilities = [];
     private StoreAccess access;
     private string storeName = "";
+    private int refUpdates;
 
     // The tips of the refs last listed to this client: what it may fetch besides the current tips.
     private HashSet<Hash> advertised = [];
@@ -140,6 +141,7 @@ internal sealed class ServerSession
         var received = await ObjectReceiver.ReceiveAsync(connection, store.Objects, store.Depths, AgreedFeatures.With(clientCapabilities), progress: null, cancellationToken).ConfigureAwait(false);
         var update = MessageCodec.ReadRefUpdate(
             await connection.ReceiveAsync(cancellationToken, MessageType.RefUpdate).ConfigureAwait(false), connection.Peer, store.Objects.Schema.HashSize);
+        RefUpdater.CheckLimits(store, update, options.Limits, ++refUpdates);
         RefUpdater.Apply(store, update, forceGranted: access >= StoreAccess.Force);
         MessageCodec.WriteHashOnly(connection.StartBody(), update.Desired);
         await connection.SendAsync(MessageType.RefUpdated, cancellationToken).ConfigureAwait(false);

@@ -26,6 +26,15 @@ public sealed record SyncLimits
     /// <summary>How long a server gives a new connection to finish its TLS handshake.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The most refs a store holds: a server refuses a push that would create one more, and a
+    /// client refuses a server that lists more.
+    /// </summary>
+    public int MaxRefs { get; init; } = 10_000;
+
+    /// <summary>The most ref updates (pushes) a server accepts on one connection.</summary>
+    public int MaxRefUpdatesPerConnection { get; init; } = 1_000;
+
     /// <summary>The most hashes offered in one batch.</summary>
     public int MaxOfferHashes { get; init; } = 4096;
 

@@ -28,6 +28,20 @@ internal sealed class CheckingRefStore(IObjectStore objects) : IRefStore
         return inner.CompareAndSwap(name, expected, desired, out actual);
     }
 
+    public bool CompareAndSwapAll(IReadOnlyList<RefSwap> swaps)
+    {
+        BeforeSwap?.Invoke();
+        foreach (var swap in swaps)
+        {
+            if (swap.Desired is { } d && !objects.Contains(d))
+            {
+                throw new ObjectNotFoundException(d, "commit");
+            }
+        }
+
+        return inner.CompareAndSwapAll(swaps);
+    }
+
     public IReadOnlyList<KeyValuePair<string, Hash>> List(string prefix = "") => inner.List(prefix);
 
     public IDisposable Watch(Action<RefChange> onChange) => inner.Watch(onChange);

@@ -45,6 +45,45 @@ public abstract class RefStoreContract
     }
 
     [Fact]
+    public void CompareAndSwapAll_AppliesEverySwapOrNone()
+    {
+        using var refs = CreateStore();
+        refs.CompareAndSwap("tags/kept", null, A, out _);
+        Assert.False(refs.CompareAndSwapAll([new RefSwap("heads/new", null, B), new RefSwap("tags/kept", B, C)]));
+        Assert.False(refs.TryRead("heads/new", out _));
+        Assert.True(refs.TryRead("tags/kept", out var kept));
+        Assert.Equal(A, kept);
+        Assert.True(refs.CompareAndSwapAll([new RefSwap("heads/new", null, B), new RefSwap("tags/kept", A, null), new RefSwap("tags/other", null, C)]));
+        Assert.Equal(
+            [new KeyValuePair<string, Hash>("heads/new", B), new KeyValuePair<string, Hash>("tags/other", C)],
+            refs.List());
+        Assert.Throws<ArgumentException>(() => refs.CompareAndSwapAll([new RefSwap("heads/x", null, A), new RefSwap("heads/x", null, B)]));
+        Assert.False(refs.TryRead("heads/x", out _));
+    }
+
+    [Fact]
+    public async Task CompareAndSwapAll_IsWatchedAsOneChangePerRef()
+    {
+        using var refs = CreateStore();
+        var seen = new List<RefChange>();
+        var two = new TaskCompletionSource();
+        using var watch = refs.Watch(change =>
+        {
+            lock (seen)
+            {
+                seen.Add(change);
+                if (seen.Count == 2)
+                {
+                    two.TrySetResult();
+                }
+            }
+        });
+        Assert.True(refs.CompareAndSwapAll([new RefSwap("tags/a", null, A), new RefSwap("tags/b", null, B), new RefSwap("tags/c", null, null)]));
+        await two.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([new RefChange("tags/a", null, A), new RefChange("tags/b", null, B)], seen);
+    }
+
+    [Fact]
     public void List_ByPrefix_IsSorted()
     {
         using var refs = CreateStore();

@@ -41,6 +41,29 @@ public sealed class MemoryRefStore : IRefStore
     }
 
     /// <inheritdoc/>
+    public bool CompareAndSwapAll(IReadOnlyList<RefSwap> swaps)
+    {
+        ArgumentNullException.ThrowIfNull(swaps);
+        lock (gate)
+        {
+            if (!refs.TrySwapAll(swaps, out _, out _))
+            {
+                return false;
+            }
+
+            foreach (var swap in swaps)
+            {
+                if (swap.Expected != swap.Desired)
+                {
+                    watchers.Publish(new RefChange(swap.Name, swap.Expected, swap.Desired));
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <inheritdoc/>
     public IReadOnlyList<KeyValuePair<string, Hash>> List(string prefix = "")
     {
         ArgumentNullException.ThrowIfNull(prefix);

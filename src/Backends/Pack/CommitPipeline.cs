@@ -30,7 +30,7 @@ internal sealed class CommitPipeline
     {
         this.state = state;
         this.log = log;
-        appender = new LogAppender(log, where, options.BatchBytes);
+        appender = new LogAppender(log, where, options.BatchBytes) { Reserve = options.GcReserveFor(log.Capacity, log.SectorSize) };
         this.options = options;
         this.cache = cache;
         encoder = new CheckpointEncoder(options.CheckpointSegmentEntries);
@@ -162,6 +162,8 @@ internal sealed class CommitPipeline
     {
         List<(Hash Hash, byte[] Bytes)> objects;
         byte[]? refsPayload = null;
+        var refsKind = RecordKind.Refs;
+        RefsJournalState refsAfter = default;
         long refsSnapshot;
         List<(Hash Hash, Location Location)>? sortedTail = null;
         CheckpointIndex? previousCheckpoint;
@@ -183,7 +185,8 @@ internal sealed class CommitPipeline
 
             if (refsChanged || withCheckpoint)
             {
-                refsPayload = RefsRecord.Encode(state.Refs.List());
+                // A checkpoint and a move of the log's start carry the full table (compaction).
+                (refsKind, refsPayload, refsAfter) = RefsRecordPlanner.Plan(state, compact: withCheckpoint || newLogStart is not null, log.SectorSize, options.RefsCompactionBytes);
             }
 
             if (withCheckpoint)
@@ -209,7 +212,7 @@ internal sealed class CommitPipeline
 
         if (refsPayload is not null)
         {
-            records.Add((RecordKind.Refs, default, refsPayload));
+            records.Add((refsKind, default, refsPayload));
         }
 
         var logStart = newLogStart ?? sb.LogStart;
@@ -294,6 +297,11 @@ internal sealed class CommitPipeline
 
             state.PendingOrder.RemoveRange(0, objects.Count);
             state.DurableRefsVersion = refsSnapshot;
+            if (refsPayload is not null)
+            {
+                RefsRecordPlanner.Committed(state, refsAfter, refsSnapshot);
+            }
+
             if (checkpoint is not null)
             {
                 state.Index.ReplaceCheckpoint(checkpoint);
@@ -318,7 +326,7 @@ internal sealed class CommitPipeline
     {
         using (flushGate.EnterScope())
         {
-            WriteRoot(withCheckpoint: false);
+            WithoutReserve(() => WriteRoot(withCheckpoint: false));
             using (state.Gate.EnterScope())
             {
                 state.WrittenDuringGc = [];
@@ -341,7 +349,7 @@ internal sealed class CommitPipeline
         using (flushGate.EnterScope())
         {
             var records = copies.Select(c => (RecordKind.Object, c.Hash, c.Bytes)).ToList();
-            var (locations, end) = appender.Append(state.Superblock.LogStart, state.AppendEnd, records);
+            var (locations, end) = WithoutReserve(() => appender.Append(state.Superblock.LogStart, state.AppendEnd, records));
             using (state.Gate.EnterScope())
             {
                 for (var i = 0; i < copies.Count; i++)
@@ -368,14 +376,38 @@ internal sealed class CommitPipeline
         {
             using (state.Gate.EnterScope())
             {
-                WriteRoot(withCheckpoint: false);
+                WithoutReserve(() => WriteRoot(withCheckpoint: false));
                 var roots = state.Refs.List().Select(r => r.Value).ToList();
                 var written = state.WrittenDuringGc ?? [];
                 var (copies, dropped) = finalCopies(roots, written);
-                WriteRoot(withCheckpoint: true, copies, copyStart, (hash, location) => location.Offset >= copyStart && !dropped.Contains(hash));
+                WithoutReserve(() => WriteRoot(withCheckpoint: true, copies, copyStart, (hash, location) => location.Offset >= copyStart && !dropped.Contains(hash)));
                 state.WrittenDuringGc = null;
             }
 
+        }
+    }
+
+    /// <summary>
+    /// Under <c>flushGate</c>: runs gc's own writes, which may use the space ordinary writes leave
+    /// free (<see cref="PackOptions.GcReserveBytes"/>), so that gc can free a full store.
+    /// </summary>
+    private void WithoutReserve(Action write) => WithoutReserve(() =>
+    {
+        write();
+        return 0;
+    });
+
+    private T WithoutReserve<T>(Func<T> write)
+    {
+        var reserve = appender.Reserve;
+        appender.Reserve = 0;
+        try
+        {
+            return write();
+        }
+        finally
+        {
+            appender.Reserve = reserve;
         }
     }
 

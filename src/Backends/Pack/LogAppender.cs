@@ -22,6 +22,12 @@ internal sealed class LogAppender
         this.batchBytes = batchBytes;
     }
 
+    /// <summary>
+    /// Bytes at the end of the free space that appends must leave free (see
+    /// <see cref="PackOptions.GcReserveBytes"/>); 0 while gc writes, which may use them.
+    /// </summary>
+    public long Reserve { get; set; }
+
     /// <summary>The largest payload one record can carry on this ring.</summary>
     public long MaxPayload => Math.Min(RecordHeader.MaxPayload, log.Capacity - RecordHeader.Size - log.SectorSize);
 
@@ -47,9 +53,9 @@ internal sealed class LogAppender
 
             var padded = (batch.Length + sector - 1) / sector * sector;
             batch.SetLength(padded);
-            if (batchStart + padded - liveStart > log.Capacity)
+            if (batchStart + padded - liveStart > log.Capacity - Reserve)
             {
-                throw new StoreFullException(where, padded, Math.Max(0, log.Capacity - (batchStart - liveStart)));
+                throw new StoreFullException(where, padded, Math.Max(0, log.Capacity - Reserve - (batchStart - liveStart)));
             }
 
             log.Write(batchStart, batch.GetBuffer().AsSpan(0, (int)padded));
@@ -100,9 +106,9 @@ internal sealed class LogAppender
 
     private void WriteWrapPadding(long position, long length, long liveStart)
     {
-        if (position + length - liveStart > log.Capacity)
+        if (position + length - liveStart > log.Capacity - Reserve)
         {
-            throw new StoreFullException(where, length, Math.Max(0, log.Capacity - (position - liveStart)));
+            throw new StoreFullException(where, length, Math.Max(0, log.Capacity - Reserve - (position - liveStart)));
         }
 
         var sector = new byte[log.SectorSize];

@@ -241,25 +241,25 @@ internal sealed class PackFile : IDisposable
     /// <exception cref="ObjectNotFoundException">The pack does not hold <paramref name="desired"/> (a gc may have collected it).</exception>
     public bool SwapRef(string name, Hash? expected, Hash? desired, out Hash? actual, out long version)
     {
+        if (!SwapRefs([new RefSwap(name, expected, desired)], out actual, out version))
+        {
+            return false;
+        }
+
+        actual = expected;
+        return true;
+    }
+
+    /// <summary>Swaps refs in memory, all or none, as one numbered swap (see <see cref="SwapRef"/>).</summary>
+    /// <exception cref="ObjectNotFoundException">The pack does not hold a desired value.</exception>
+    public bool SwapRefs(IReadOnlyList<RefSwap> swaps, out Hash? actual, out long version)
+    {
         ThrowIfReadOnly();
         using (state.Gate.EnterScope())
         {
-            if (desired is { } d && !state.Pending.ContainsKey(d) && !state.Index.Contains(d))
-            {
-                throw new ObjectNotFoundException(d, $"the object ref '{name}' would be set to");
-            }
-
-            if (!state.Refs.TrySwap(name, expected, desired, out actual))
-            {
-                version = state.RefsVersion;
-                return false;
-            }
-
-            version = ++state.RefsVersion;
-            return true;
+            return state.SwapRefs(swaps, out actual, out version);
         }
     }
-
 
     /// <summary>Reads and verifies one record; see <see cref="RecordReader.Read"/>.</summary>
     internal byte[] ReadRecord(Location location, RecordKind kind, Hash hash) => RecordReader.Read(log, where, location, kind, hash);

@@ -6,6 +6,7 @@ public sealed class PackOptions
     private readonly int checkpointEvery = 65_536;
     private readonly long cacheBytes = 64L << 20;
     private readonly long maxObjectBytes = RecordHeader.MaxPayload;
+    private readonly long? gcReserveBytes;
 
     /// <summary>The defaults: durable at every ref update.</summary>
     public static PackOptions Default { get; } = new();
@@ -44,6 +45,24 @@ public sealed class PackOptions
     }
 
     /// <summary>
+    /// Bytes of the log that ordinary writes leave free for gc, so that gc can run on a store that
+    /// is full (its copies, refs table and checkpoint go there); null (the default) means an eighth
+    /// of the log, at most 1 GiB. At most half the log is reserved, whatever is asked.
+    /// </summary>
+    public long? GcReserveBytes
+    {
+        get => gcReserveBytes;
+        init => gcReserveBytes = value is null or >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), "Cannot be negative.");
+    }
+
+    /// <summary>The reserve for gc on a log of <paramref name="capacity"/> bytes, whole sectors.</summary>
+    internal long GcReserveFor(long capacity, int sectorSize)
+    {
+        var asked = gcReserveBytes ?? Math.Min(capacity / 8, 1L << 30);
+        return Math.Min(asked, capacity / 2) / sectorSize * sectorSize;
+    }
+
+    /// <summary>
     /// When the newest root is damaged (its refs or index fail their checks), open the previous
     /// root for writing and make it current. Off by default: a writer then refuses to open, since
     /// writing would overwrite the damaged root and lose what it added for good. Readers always
@@ -53,6 +72,9 @@ public sealed class PackOptions
 
     /// <summary>Entries per index checkpoint segment; tests lower it to make several segments.</summary>
     internal int CheckpointSegmentEntries { get; init; } = CheckpointEncoder.DefaultSegmentEntries;
+
+    /// <summary>The least journal (bytes) that compaction waits for; tests lower it to compact often.</summary>
+    internal long RefsCompactionBytes { get; init; } = RefsJournalState.DefaultCompactionBytes;
 
     /// <summary>The largest batch written with one device write; tests lower it to split batches.</summary>
     internal int BatchBytes { get; init; } = 1 << 20;
@@ -80,5 +102,7 @@ public sealed class PackOptions
         CheckpointSegmentEntries = CheckpointSegmentEntries,
         MaxObjectBytes = MaxObjectBytes,
         LockPath = LockPath,
+        GcReserveBytes = GcReserveBytes,
+        RefsCompactionBytes = RefsCompactionBytes,
     };
 }

@@ -3,7 +3,7 @@ using IrminSharp.Store;
 namespace IrminSharp.Backends.Pack;
 
 /// <summary>
-/// The refs of a pack. With <see cref="PackDurability.EveryRefUpdate"/> a successful swap returns
+/// The refs of a pack; each swap (or batch of swaps) is one small journal record in the log. With <see cref="PackDurability.EveryRefUpdate"/> a successful swap returns
 /// only once it, and every object added before it, is durable; concurrent swaps share one flush.
 /// </summary>
 /// <remarks>
@@ -29,17 +29,40 @@ public sealed class PackRefStore : IRefStore
     public bool CompareAndSwap(string name, Hash? expected, Hash? desired, out Hash? actual)
     {
         ArgumentNullException.ThrowIfNull(name);
+        if (!Swap([new RefSwap(name, expected, desired)], out actual))
+        {
+            return false;
+        }
+
+        actual = desired;
+        return true;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The swaps become durable together, as one refs record.</remarks>
+    /// <exception cref="ObjectNotFoundException">The pack does not hold a desired value; nothing is changed.</exception>
+    public bool CompareAndSwapAll(IReadOnlyList<RefSwap> swaps)
+    {
+        ArgumentNullException.ThrowIfNull(swaps);
+        return Swap(swaps, out _);
+    }
+
+    private bool Swap(IReadOnlyList<RefSwap> swaps, out Hash? actual)
+    {
         long version;
         using (order.EnterScope())
         {
-            if (!owner.File.SwapRef(name, expected, desired, out actual, out version))
+            if (!owner.File.SwapRefs(swaps, out actual, out version))
             {
                 return false;
             }
 
-            if (actual != desired)
+            foreach (var swap in swaps)
             {
-                unpublished.Enqueue((version, new RefChange(name, actual, desired)));
+                if (swap.Expected != swap.Desired)
+                {
+                    unpublished.Enqueue((version, new RefChange(swap.Name, swap.Expected, swap.Desired)));
+                }
             }
         }
 
@@ -52,7 +75,7 @@ public sealed class PackRefStore : IRefStore
             }
             catch when (owner.File.DurableRefsVersion < version)
             {
-                Undo(name, expected, desired, version);
+                Undo(swaps, version);
                 throw;
             }
             catch
@@ -67,7 +90,6 @@ public sealed class PackRefStore : IRefStore
             Publish(long.MaxValue);
         }
 
-        actual = desired;
         return true;
     }
 
@@ -90,17 +112,17 @@ public sealed class PackRefStore : IRefStore
         }
     }
 
-    private void Undo(string name, Hash? expected, Hash? desired, long version)
+    private void Undo(IReadOnlyList<RefSwap> swaps, long version)
     {
         using (order.EnterScope())
         {
-            // Not durable: undo the swap unless another writer moved the ref on since.
-            if (!owner.File.SwapRef(name, desired, expected, out _, out _))
+            // Not durable: undo the swaps unless another writer moved one of the refs on since.
+            if (!owner.File.SwapRefs(swaps.Select(s => new RefSwap(s.Name, s.Desired, s.Expected)).ToList(), out _, out _))
             {
                 return;
             }
 
-            // Neither the swap nor its undo was ever durable: watchers hear of neither.
+            // Neither the swaps nor their undo were ever durable: watchers hear of neither.
             var kept = unpublished.Where(u => u.Version != version).ToList();
             unpublished.Clear();
             foreach (var u in kept)

@@ -4,7 +4,7 @@ using IrminSharp.Store;
 namespace IrminSharp.Backends.Pack;
 
 /// <summary>What a root (a superblock) makes current: its refs, and the object index of its log.</summary>
-internal sealed record PackRoot(Superblock Superblock, RefTable Refs, ObjectIndex Index)
+internal sealed record PackRoot(Superblock Superblock, RefTable Refs, ObjectIndex Index, RefsJournalState RefsJournal = default)
 {
     /// <summary>
     /// Loads the newest valid root of a device. A damaged newest root (its refs or index fail their
@@ -54,7 +54,7 @@ internal sealed record PackRoot(Superblock Superblock, RefTable Refs, ObjectInde
     }
 
     /// <summary>
-    /// Loads the root: the refs record, the index checkpoint, and the objects in the log after the
+    /// Loads the root: the refs (a full table and the journal after it), the index checkpoint, and the objects in the log after the
     /// checkpoint. Damage is a <see cref="CorruptDataException"/>; a failed read an <see cref="IOException"/>.
     /// </summary>
     public static PackRoot Load(RingLog log, Superblock superblock, string where)
@@ -65,13 +65,7 @@ internal sealed record PackRoot(Superblock Superblock, RefTable Refs, ObjectInde
             throw new CorruptDataException(where, 0, $"the root (generation {superblock.Generation}) names an impossible log [{superblock.LogStart}, {superblock.LogEnd})");
         }
 
-        var refs = new RefTable();
-        if (superblock.RefsOffset > 0 || superblock.RefsLength > 0)
-        {
-            CheckWithin(superblock, superblock.RefsOffset, superblock.RefsLength, "refs", where);
-            var payload = RecordReader.Read(log, where, new Location(superblock.RefsOffset, superblock.RefsLength), RecordKind.Refs, default);
-            refs = RefsRecord.Decode(payload, where, superblock.RefsOffset);
-        }
+        var (refs, journal) = RefsReplay.Load(log, superblock, where);
 
         CheckpointIndex? checkpoint = null;
         if (superblock.CheckpointLength > 0)
@@ -95,7 +89,7 @@ internal sealed record PackRoot(Superblock Superblock, RefTable Refs, ObjectInde
                 index.Record(h.Hash, new Location(position, h.TotalLength));
             }
         });
-        return new PackRoot(superblock, refs, index);
+        return new PackRoot(superblock, refs, index, journal);
     }
 
     private static void CheckWithin(Superblock superblock, long offset, long length, string what, string where)

@@ -30,11 +30,51 @@ internal sealed class PackState(PackRoot root)
     /// <summary>The number of the last ref swap.</summary>
     public long RefsVersion { get; set; }
 
+    /// <summary>
+    /// The refs changed since the durable root's refs record, each with the number of its last
+    /// swap: what the next journal record holds.
+    /// </summary>
+    public Dictionary<string, long> ChangedRefs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The durable root's refs against compaction (last full table, journal since).</summary>
+    public RefsJournalState RefsJournal { get; set; } = root.RefsJournal;
+
     /// <summary>Every swap numbered up to this is durable.</summary>
     public long DurableRefsVersion { get; set; }
 
     /// <summary>How many gcs have moved the log's start since open.</summary>
     public long Collections { get; set; }
+
+    /// <summary>
+    /// Under <see cref="Gate"/>: applies every swap if every ref holds its expected value, else
+    /// none (<paramref name="actual"/> is then the value found), and numbers the swap.
+    /// </summary>
+    /// <exception cref="ObjectNotFoundException">The pack does not hold a desired value (a gc may have collected it).</exception>
+    public bool SwapRefs(IReadOnlyList<RefSwap> swaps, out Hash? actual, out long version)
+    {
+        RefTable.CheckDistinct(swaps);
+        foreach (var swap in swaps)
+        {
+            if (swap.Desired is { } d && !Pending.ContainsKey(d) && !Index.Contains(d))
+            {
+                throw new ObjectNotFoundException(d, $"the object ref '{swap.Name}' would be set to");
+            }
+        }
+
+        if (!Refs.TrySwapAll(swaps, out _, out actual))
+        {
+            version = RefsVersion;
+            return false;
+        }
+
+        version = ++RefsVersion;
+        foreach (var swap in swaps)
+        {
+            ChangedRefs[swap.Name] = version;
+        }
+
+        return true;
+    }
 
     /// <summary>While a gc runs: every object the pipeline wrote since it began.</summary>
     public HashSet<Hash>? WrittenDuringGc { get; set; }

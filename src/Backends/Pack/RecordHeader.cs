@@ -35,7 +35,7 @@ internal readonly record struct RecordHeader(RecordKind Kind, int PayloadLength,
     /// <summary>Parses a header; null when the bytes cannot be a header (bad kind or length).</summary>
     public static RecordHeader? TryParse(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length < Size || bytes[0] is 0 or > (byte)RecordKind.WrapPadding)
+        if (bytes.Length < Size || bytes[0] is 0 or > (byte)RecordKind.RefsJournal)
         {
             return null;
         }

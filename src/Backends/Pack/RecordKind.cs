@@ -17,4 +17,7 @@ internal enum RecordKind : byte
 
     /// <summary>Padding up to the end of the ring, so that no batch wraps.</summary>
     WrapPadding = 4,
+
+    /// <summary>The refs that changed since the previous refs record, which it names (a journal entry).</summary>
+    RefsJournal = 5,
 }

@@ -37,6 +37,36 @@ internal static class RecordReader
         return record.AsSpan(RecordHeader.Size).ToArray();
     }
 
+    /// <summary>
+    /// Reads and verifies the refs record at <paramref name="location"/>, a full table or a journal
+    /// record, and returns its kind and payload.
+    /// </summary>
+    /// <exception cref="CorruptDataException">The record is damaged or is not a refs record.</exception>
+    /// <exception cref="IOException">The device failed to read.</exception>
+    public static (RecordKind Kind, byte[] Payload) ReadRefs(RingLog log, string where, Location location)
+    {
+        if (location.Length < RecordHeader.Size || location.Length > RecordHeader.Size + RecordHeader.MaxPayload
+            || location.Offset < 0 || location.Length > log.UntilWrap(location.Offset))
+        {
+            throw new CorruptDataException(where, location.Offset, $"the refs record has an impossible location or length {location.Length}");
+        }
+
+        var record = new byte[location.Length];
+        log.Read(location.Offset, record);
+        var header = RecordHeader.TryParse(record);
+        if (header is not { } h || h.Kind is not (RecordKind.Refs or RecordKind.RefsJournal) || h.TotalLength != location.Length)
+        {
+            throw new CorruptDataException(where, location.Offset, "the refs record header is damaged");
+        }
+
+        if (!RecordHeader.ChecksumMatches(record))
+        {
+            throw new CorruptDataException(where, location.Offset, $"the {Describe(h.Kind, default)} record fails its checksum");
+        }
+
+        return (h.Kind, record.AsSpan(RecordHeader.Size).ToArray());
+    }
+
     /// <summary>Whether the bytes from <paramref name="position"/> to its sector's end are all zero.</summary>
     public static bool IsZeroPadding(RingLog log, long position)
     {
