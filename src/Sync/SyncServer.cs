@@ -111,6 +111,7 @@ public sealed class SyncServer : IAsyncDisposable
             if (sessions.Count >= options.MaxConnections)
             {
                 options.Log?.Invoke($"refused {client.Client.RemoteEndPoint}: already serving {options.MaxConnections} connections");
+                SyncMetrics.ConnectionRefused("capacity");
                 client.Dispose();
                 continue;
             }
@@ -122,6 +123,7 @@ public sealed class SyncServer : IAsyncDisposable
             {
                 Release(address);
                 options.Log?.Invoke($"refused {client.Client.RemoteEndPoint}: {options.MaxHandshakesPerAddress} handshakes from {address} already under way");
+                SyncMetrics.ConnectionRefused("handshakes");
                 client.Dispose();
                 continue;
             }
@@ -136,6 +138,7 @@ public sealed class SyncServer : IAsyncDisposable
     {
         using (client)
         {
+            SyncMetrics.ConnectionOpened();
             SyncConnection? connection = null;
             try
             {
@@ -150,6 +153,7 @@ public sealed class SyncServer : IAsyncDisposable
 
                 if (connection is null)
                 {
+                    SyncMetrics.ConnectionRefused("handshake");
                     return;
                 }
 
@@ -161,6 +165,7 @@ public sealed class SyncServer : IAsyncDisposable
             }
             finally
             {
+                SyncMetrics.ConnectionClosed(connection);
                 if (connection is not null)
                 {
                     await connection.DisposeAsync().ConfigureAwait(false);

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Sockets;
+using IrminSharp.Sync;
+using Prometheus;
+
+namespace IrminSharp.Cli;
+
+/// <summary>
+/// <c>serve --metrics HOST:PORT</c>: the sync server's instruments (<see cref="SyncMetrics"/>) in
+/// the Prometheus text format at <c>http://HOST:PORT/metrics</c>, through prometheus-net (its
+/// MeterAdapter reads the meter, its MetricServer answers over HttpListener). Only the sync meter
+/// is published: no process or runtime metrics.
+/// </summary>
+internal sealed class MetricsEndpoint : IDisposable
+{
+    private readonly IDisposable adapter;
+    private readonly MetricServer server;
+
+    private MetricsEndpoint(IDisposable adapter, MetricServer server, Uri address)
+    {
+        this.adapter = adapter;
+        this.server = server;
+        Address = address;
+    }
+
+    /// <summary>Where the metrics are served, such as http://127.0.0.1:9464/metrics.</summary>
+    public Uri Address { get; }
+
+    /// <summary>Starts serving on <paramref name="endPoint"/>; port 0 takes a free port.</summary>
+    public static MetricsEndpoint Start(IPEndPoint endPoint)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        var port = endPoint.Port == 0 ? FreePort(endPoint.Address) : endPoint.Port;
+        var host = endPoint.Address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]" : endPoint.Address.ToString();
+        var registry = Metrics.NewCustomRegistry();
+        var adapter = MeterAdapter.StartListening(new MeterAdapterOptions
+        {
+            Registry = registry,
+            InstrumentFilterPredicate = instrument => instrument.Meter.Name == SyncMetrics.MeterName,
+        });
+        var server = new MetricServer(host, port, "metrics/", registry);
+        try
+        {
+            server.Start();
+        }
+        catch (HttpListenerException e)
+        {
+            adapter.Dispose();
+            server.Dispose();
+            throw new ArgumentException($"--metrics cannot listen on {host}:{port}: {e.Message}", e);
+        }
+
+        return new MetricsEndpoint(adapter, server, new Uri($"http://{host}:{port}/metrics"));
+    }
+
+    /// <summary>Parses HOST:PORT, such as 127.0.0.1:9464 or [::1]:9464.</summary>
+    public static IPEndPoint Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (IPEndPoint.TryParse(text, out var endPoint) && (text.Contains("]:", StringComparison.Ordinal) || text.Count(c => c == ':') == 1))
+        {
+            return endPoint;
+        }
+
+        throw new ArgumentException($"--metrics '{text}' is not an address and port such as 127.0.0.1:9464 (port 0 for a free one)");
+    }
+
+    /// <summary>Stops serving and listening to the meter.</summary>
+    public void Dispose()
+    {
+        server.Dispose();
+        adapter.Dispose();
+    }
+
+    /// <summary>
+    /// A port free now on <paramref name="address"/>: HttpListener cannot be asked for port 0. Another
+    /// process could take it before the listener does; then starting fails with a clear error.
+    /// </summary>
+    private static int FreePort(IPAddress address)
+    {
+        using var probe = new TcpListener(address, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}
