@@ -9,10 +9,19 @@ namespace IrminSharp.Cli;
 /// <c>serve --metrics HOST:PORT</c>: the sync server's instruments (<see cref="SyncMetrics"/>) in
 /// the Prometheus text format at <c>http://HOST:PORT/metrics</c>, through prometheus-net (its
 /// MeterAdapter reads the meter, its MetricServer answers over HttpListener). Only the sync meter
-/// is published: no process or runtime metrics.
+/// is published: no process or runtime metrics. The adapter shows every instrument as a gauge named
+/// after the meter and the instrument (<c>irminsharp_sync_transfers</c>), counters included: it
+/// cannot tell a counter that restarted from one that went down.
 /// </summary>
 internal sealed class MetricsEndpoint : IDisposable
 {
+    /// <summary>
+    /// How long a series with no new measurement is kept: the adapter forgets one after this (it
+    /// cannot know whether an instrument still exists), a day at most. A rare error kind unseen
+    /// for a day disappears from the page and comes back from 0.
+    /// </summary>
+    private static readonly TimeSpan MetricsKept = TimeSpan.FromDays(1);
+
     private readonly IDisposable adapter;
     private readonly MetricServer server;
 
@@ -36,7 +45,9 @@ internal sealed class MetricsEndpoint : IDisposable
         var adapter = MeterAdapter.StartListening(new MeterAdapterOptions
         {
             Registry = registry,
+            MetricFactory = Metrics.WithCustomRegistry(registry), // else the adapter writes to the default registry
             InstrumentFilterPredicate = instrument => instrument.Meter.Name == SyncMetrics.MeterName,
+            MetricsExpireAfter = MetricsKept,
         });
         var server = new MetricServer(host, port, "metrics/", registry);
         try

@@ -8,8 +8,8 @@ namespace IrminSharp.Sync;
 /// instrument is recorded by a one-line call from the code that sees the event.
 /// </summary>
 /// <remarks>
-/// The names follow the OpenTelemetry conventions (dots; the unit apart); Prometheus shows them
-/// with underscores, counters ending in <c>_total</c>. See docs/protocol/sync.md, "Metrics".
+/// Instrument names are short (the meter names the scope): <c>irmin serve --metrics</c> shows
+/// <c>transfers</c> as <c>irminsharp_sync_transfers</c>. See docs/protocol/sync.md, "Metrics".
 /// </remarks>
 public static class SyncMetrics
 {
@@ -25,31 +25,31 @@ public static class SyncMetrics
     private static readonly Meter SyncMeter = new(MeterName);
 
     private static readonly UpDownCounter<long> OpenConnections = SyncMeter.CreateUpDownCounter<long>(
-        "irmin.sync.connections", "{connection}", "Connections open now (in their handshake or served)");
+        "connections", "{connection}", "Connections open now (in their handshake or served)");
 
     private static readonly Counter<long> AcceptedConnections = SyncMeter.CreateCounter<long>(
-        "irmin.sync.connections.accepted", "{connection}", "Connections accepted since the server started");
+        "connections.accepted", "{connection}", "Connections accepted since the server started");
 
     private static readonly Counter<long> RefusedConnections = SyncMeter.CreateCounter<long>(
-        "irmin.sync.connections.refused", "{connection}", "Connections refused, by reason (capacity, handshakes, handshake, busy)");
+        "connections.refused", "{connection}", "Connections refused, by reason (capacity, handshakes, handshake, busy)");
 
     private static readonly Counter<long> QueuedHandshakes = SyncMeter.CreateCounter<long>(
-        "irmin.sync.handshakes.queued", "{handshake}", "Handshakes that waited in the queue for a free slot");
+        "handshakes.queued", "{handshake}", "Handshakes that waited in the queue for a free slot");
 
     private static readonly Counter<long> Transfers = SyncMeter.CreateCounter<long>(
-        "irmin.sync.transfers", "{transfer}", "Transfers served to the end, by kind (fetch, push)");
+        "transfers", "{transfer}", "Transfers served to the end, by kind (fetch, push)");
 
     private static readonly Counter<long> SentBytes = SyncMeter.CreateCounter<long>(
-        "irmin.sync.sent", "By", "Bytes sent on the wire (TLS records included)");
+        "bytes.sent", "By", "Bytes sent on the wire (TLS records included)");
 
     private static readonly Counter<long> ReceivedBytes = SyncMeter.CreateCounter<long>(
-        "irmin.sync.received", "By", "Bytes received on the wire (TLS records included)");
+        "bytes.received", "By", "Bytes received on the wire (TLS records included)");
 
     private static readonly Counter<long> Errors = SyncMeter.CreateCounter<long>(
-        "irmin.sync.errors", "{error}", "Sessions that ended on an error, by kind (SyncErrorKind)");
+        "errors", "{error}", "Sessions that ended on an error, by kind (SyncErrorKind)");
 
     private static readonly Counter<long> PushConflicts = SyncMeter.CreateCounter<long>(
-        "irmin.sync.push.conflicts", "{push}", "Ref updates refused because the ref had moved (the pusher must fetch and merge)");
+        "push.conflicts", "{push}", "Ref updates refused because the ref had moved (the pusher must fetch and merge)");
 
     /// <summary>A connection was accepted and will be served: open and accepted both grow by one.</summary>
     public static void ConnectionOpened()
