@@ -34,6 +34,8 @@ internal sealed class HubLoadOptions
           --keys M             keys in the hub's store (default 10000)
           --hold-concurrency H handshakes at once while opening the held connections (default 8)
           --no-hold            skip the hold phase
+          --hold-only          only the hold phase (no clones, pushes or counter check): the hub's
+                               memory with N connections open
           --irmin PATH         the irmin command: a NativeAOT binary, or irmin.dll run with `dotnet`
                                (default: cli/bin/Release/net10.0/irmin.dll of this repository)
           --dir D              where the hub's store and the identities go (default: a new temporary
@@ -57,6 +59,9 @@ internal sealed class HubLoadOptions
     public int HoldConcurrency { get; init; } = 8;
 
     public bool Hold { get; init; } = true;
+
+    /// <summary>Only the hold phase: no clones, pushes or counter check.</summary>
+    public bool HoldOnly { get; init; }
 
     public string? Irmin { get; init; }
 
@@ -82,6 +87,7 @@ internal sealed class HubLoadOptions
         ArgumentNullException.ThrowIfNull(args);
         int devices = 1000, concurrency = 64, addresses = 1, cli = 4, keys = 10_000, hold = 8;
         var holdPhase = true;
+        var holdOnly = false;
         string? irmin = null, directory = null;
         for (var i = 1; i < args.Count; i++)
         {
@@ -117,6 +123,9 @@ internal sealed class HubLoadOptions
                 case "--no-hold":
                     holdPhase = false;
                     break;
+                case "--hold-only":
+                    holdOnly = true;
+                    break;
                 case "--irmin":
                     irmin = Path.GetFullPath(Next());
                     break;
@@ -128,8 +137,14 @@ internal sealed class HubLoadOptions
             }
         }
 
+        if (holdOnly && !holdPhase)
+        {
+            throw new ArgumentException("--hold-only and --no-hold leave nothing to run");
+        }
+
         return new HubLoadOptions
         {
+            HoldOnly = holdOnly,
             Devices = devices,
             Concurrency = concurrency,
             Addresses = addresses,

@@ -99,6 +99,16 @@ internal static class HubLoadScenario
         output.WriteLine($"seeded: {options.Keys} keys, {DeviceFleet.CounterKey} = {start}; hub {Mb(hub.Memory().Rss)} MB resident");
 
         using var fleet = new DeviceFleet(options, deviceIdentities, hubIdentity.Fingerprint, url);
+        if (options.HoldOnly)
+        {
+            var (onlyHeld, onlyFailures, rss, peak) = await HoldAsync(output, fleet, hub, options);
+            await PrintMetricsAsync(output, hub);
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"RESULT scenario={Name} devices={options.Devices} clones_per_s=none clone_p50_ms=none clone_p99_ms=none push_p50_ms=none push_p99_ms=none failures={onlyFailures} conflicts=none held={onlyHeld} rss_held_mb={Mb(rss)} rss_peak_mb={Mb(peak)}"));
+            return onlyFailures == 0 ? 0 : 1;
+        }
+
         var cliDevices = cliIdentities.Select((path, i) => new CliDevice(irmin, directory, $"cli{i}", path)).ToList();
 
         // 1. Clones.
@@ -124,32 +134,16 @@ internal static class HubLoadScenario
         PrintFailures(output, cliFailures);
 
         // 3. Connections held at once.
-        var held = 0;
-        long heldRss = 0, peakRss = 0;
-        var holdFailures = new FailureTally();
-        if (options.Hold)
-        {
-            (held, holdFailures, var opening) = await fleet.HoldAllAsync(async open =>
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1)); // the last handshakes' buffers settle
-                (heldRss, peakRss) = hub.Memory();
-                output.WriteLine($"hold: {open} connections open at once; hub VmRSS {Mb(heldRss)} MB, VmHWM {Mb(peakRss)} MB");
-            });
-            output.WriteLine($"hold: {held} of {options.Devices} opened in {opening.TotalSeconds:0.0} s; {holdFailures.Count} failed");
-            PrintFailures(output, holdFailures);
-        }
+        var (held, holdFailures, heldRss, peakRss) = options.Hold ? await HoldAsync(output, fleet, hub, options) : (0, 0, 0L, 0L);
 
         peakRss = hub.Memory().Peak;
         var final = await ReadCounterAsync(url, seederIdentity, hubIdentity.Fingerprint);
         var expected = start + options.Devices + options.CliDevices;
         var accepted = pushed + cliPushed.Count;
-        foreach (var line in await hub.SyncMetricsAsync())
-        {
-            output.WriteLine("  hub metric " + line);
-        }
+        await PrintMetricsAsync(output, hub);
 
         output.WriteLine($"counter: {final}, expected {expected} (start {start} + {options.Devices + options.CliDevices} devices; {accepted} pushes accepted); hub peak VmHWM {Mb(peakRss)} MB; {hub.LogLines} hub log lines");
-        var failures = cloneFailures.Count + pushFailures.Count + cliFailures.Count + holdFailures.Count;
+        var failures = cloneFailures.Count + pushFailures.Count + cliFailures.Count + holdFailures;
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"RESULT scenario={Name} devices={options.Devices + options.CliDevices} clones_per_s={clonesPerSecond:0.0} clone_p50_ms={Percentile.Of(cloneTimes, 50):0} clone_p99_ms={Percentile.Of(cloneTimes, 99):0} push_p50_ms={Percentile.Of(pushTimes, 50):0} push_p99_ms={Percentile.Of(pushTimes, 99):0} failures={failures} conflicts={conflicts + cliPushed.Sum(d => d.Conflicts)} held={held} rss_held_mb={Mb(heldRss)} rss_peak_mb={Mb(peakRss)}"));
@@ -166,6 +160,29 @@ internal static class HubLoadScenario
         }
 
         return 0;
+    }
+
+    /// <summary>Phase 3: N connections open at once; how many opened, the failures, the hub's VmRSS then and its VmHWM.</summary>
+    private static async Task<(int Held, int Failures, long Rss, long Peak)> HoldAsync(TextWriter output, DeviceFleet fleet, HubProcess hub, HubLoadOptions options)
+    {
+        long rss = 0, peak = 0;
+        var (held, failures, opening) = await fleet.HoldAllAsync(async open =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1)); // the last handshakes' buffers settle
+            (rss, peak) = hub.Memory();
+            output.WriteLine($"hold: {open} connections open at once; hub VmRSS {Mb(rss)} MB, VmHWM {Mb(peak)} MB");
+        });
+        output.WriteLine($"hold: {held} of {options.Devices} opened in {opening.TotalSeconds:0.0} s; {failures.Count} failed");
+        PrintFailures(output, failures);
+        return (held, failures.Count, rss, hub.Memory().Peak);
+    }
+
+    private static async Task PrintMetricsAsync(TextWriter output, HubProcess hub)
+    {
+        foreach (var line in await hub.SyncMetricsAsync())
+        {
+            output.WriteLine("  hub metric " + line);
+        }
     }
 
     /// <summary>Pushes M keys and the counter at 0 to the hub's main (forced: it replaces what init made); the counter's value.</summary>
