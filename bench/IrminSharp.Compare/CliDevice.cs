@@ -55,7 +55,10 @@ internal sealed class CliDevice
             return;
         }
 
-        if (await StepAsync(failures, "set", DeviceFleet.CounterKey, (value + 1).ToString(CultureInfo.InvariantCulture)) is not 0)
+        // Each device its own author: two devices setting the counter to the same value on the same
+        // parent within one second, as the same author, would make one and the same commit (content
+        // addressing), and the two increments would merge as one.
+        if (await StepAsync(failures, "set", DeviceFleet.CounterKey, (value + 1).ToString(CultureInfo.InvariantCulture), "--author", name) is not 0)
         {
             return;
         }
@@ -69,7 +72,7 @@ internal sealed class CliDevice
                 return;
             }
 
-            if (push != DivergedExitCode || await StepAsync(failures, "pull", "--identity", identity) != 0)
+            if (push != DivergedExitCode || await StepAsync(failures, "pull", "--identity", identity, "--author", name) != 0)
             {
                 return;
             }
