@@ -71,6 +71,7 @@ internal static class SyncCommands
         var identity = SyncOptions.Identity();
         var insecure = SyncOptions.InsecureLoopback();
         var command = new Command("serve", "Serve the store to other devices over TCP+TLS until interrupted") { listen, allow, grants.AllowRead, grants.Config, name, also, identity, insecure };
+        var (metrics, maxConnections) = ServeOptions.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var endPoint = ParseListen(result.GetValue(listen)!);
@@ -115,8 +116,10 @@ internal static class SyncCommands
                     AllowedClients = allowed,
                     Authorization = authorization,
                     InsecureLoopback = insecureLoopback,
+                    MaxConnections = result.GetValue(maxConnections),
                     Log = line => Console.Error.WriteLine($"{DateTime.Now:HH:mm:ss} {line}"),
                 });
+            using var metricsEndpoint = ServeOptions.StartMetrics(result, metrics);
             await using (server.ConfigureAwait(false))
             {
                 var bound = server.Start(endPoint);
@@ -131,6 +134,7 @@ internal static class SyncCommands
                 Console.Out.WriteLine(insecureLoopback
                     ? "plain TCP on loopback, no authentication (--insecure-loopback)"
                     : $"server fingerprint {id!.Fingerprint}; {clients} client(s) allowed");
+                ServeOptions.PrintMetrics(metricsEndpoint);
                 if (!insecureLoopback && clients == 0)
                 {
                     Console.Error.WriteLine("irmin: warning: no client is allowed; pass --allow FINGERPRINT, --allow-read FINGERPRINT or --config FILE ('irmin cert' on the client prints it)");

@@ -11,6 +11,7 @@ internal sealed class HarnessOptions
                IrminSharp.Compare sync [--layout flat|sharded] [--k K[,K...]] [--entries N] [--peer git|none]
                                   [--seed S] [--backend memory|pack] [--durable] [--dir D] [--plain]
                IrminSharp.Compare merge-text [--commits C] [--peer git|none] [--seed S]
+               IrminSharp.Compare hub-load [--devices N] [--concurrency C] [--addresses K] ... (hub-load --help)
                IrminSharp.Compare --help
 
         Runs one workload on IrminSharp and on LibGit2Sharp (a bare repository) in one process.

@@ -8,6 +8,12 @@ if (args.Length > 0 && args[0] == OpenChild.Command)
     return OpenChild.Run(args, started);
 }
 
+// hub-load has its own options (HubLoadOptions): a fleet of devices against an `irmin serve` process.
+if (args.Length > 0 && args[0] == HubLoadScenario.Name)
+{
+    return HubLoadScenario.Run(args);
+}
+
 IScenario[] scenarios = [new WideCommitScenario(), new ShardedCommitScenario(), new MergeScenario(), new OpenScenario(), new ReadScenario(), new SyncScenario(), new MergeTextScenario()];
 
 HarnessOptions options;

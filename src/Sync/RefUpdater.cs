@@ -73,6 +73,7 @@ internal static class RefUpdater
 
         if (!store.Refs.CompareAndSwap(update.Name, expected, update.Desired, out var found))
         {
+            SyncMetrics.PushConflict();
             throw new SyncException(SyncErrorKind.Diverged, found is null
                 ? $"{update.Name} was deleted on the remote since it was read; fetch and merge first"
                 : $"{update.Name} moved on the remote to {found.Value.ToShortString()} since it was read; fetch and merge first");

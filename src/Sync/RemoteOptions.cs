@@ -17,4 +17,10 @@ public sealed record RemoteOptions
 
     /// <summary>How long connecting (TCP and TLS) may take.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// The local address to connect from (any free port on it), such as 127.0.0.2 to appear to a
+    /// server on loopback as another host; null lets the system choose.
+    /// </summary>
+    public System.Net.IPAddress? LocalAddress { get; init; }
 }

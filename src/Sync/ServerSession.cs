@@ -53,11 +53,13 @@ internal sealed class ServerSession
         }
         catch (SyncException e) when (e.Kind is SyncErrorKind.Unreachable or SyncErrorKind.Timeout)
         {
+            SyncMetrics.SessionFailed(e.Kind);
             options.Log?.Invoke($"{connection.Peer}: {e.Message}");
         }
         catch (Exception e) when (e is SyncException or IrminException)
         {
             var kind = e is SyncException s ? s.Kind : SyncErrorKind.Refused;
+            SyncMetrics.SessionFailed(kind);
             options.Log?.Invoke($"{connection.Peer}: {e.Message}");
             await TrySendErrorAsync(kind, e.Message, cancellationToken).ConfigureAwait(false);
         }
@@ -127,6 +129,7 @@ internal sealed class ServerSession
 
         var missing = MissingObjects.ComputeWithBases(store.Objects, fetch.Wants, fetch.Haves);
         var sent = await ObjectSender.SendAsync(connection, store.Objects, missing, AgreedFeatures.With(clientCapabilities), progress: null, cancellationToken).ConfigureAwait(false);
+        SyncMetrics.FetchServed();
         options.Log?.Invoke($"{connection.Peer}: fetch sent {sent.Objects} objects ({sent.ObjectBytes} bytes)");
     }
 
@@ -145,6 +148,7 @@ internal sealed class ServerSession
         RefUpdater.Apply(store, update, forceGranted: access >= StoreAccess.Force);
         MessageCodec.WriteHashOnly(connection.StartBody(), update.Desired);
         await connection.SendAsync(MessageType.RefUpdated, cancellationToken).ConfigureAwait(false);
+        SyncMetrics.PushServed();
         options.Log?.Invoke($"{connection.Peer}: push received {received.Objects} objects, {update.Name} → {update.Desired.ToShortString()}");
     }
 

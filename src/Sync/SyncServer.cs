@@ -113,6 +113,7 @@ public sealed class SyncServer : IAsyncDisposable
             if (sessions.Count >= options.MaxConnections)
             {
                 options.Log?.Invoke($"refused {client.Client.RemoteEndPoint}: already serving {options.MaxConnections} connections");
+                SyncMetrics.ConnectionRefused("capacity");
                 client.Dispose();
                 continue;
             }
@@ -124,6 +125,7 @@ public sealed class SyncServer : IAsyncDisposable
             {
                 Release(address);
                 options.Log?.Invoke($"refused {client.Client.RemoteEndPoint}: {options.MaxHandshakesPerAddress} handshakes from {address} already under way");
+                SyncMetrics.ConnectionRefused("handshakes");
                 client.Dispose();
                 continue;
             }
@@ -138,6 +140,7 @@ public sealed class SyncServer : IAsyncDisposable
     {
         using (client)
         {
+            SyncMetrics.ConnectionOpened();
             SyncConnection? connection = null;
             try
             {
@@ -152,6 +155,7 @@ public sealed class SyncServer : IAsyncDisposable
 
                 if (connection is null)
                 {
+                    SyncMetrics.ConnectionRefused("handshake");
                     return;
                 }
 
@@ -163,6 +167,7 @@ public sealed class SyncServer : IAsyncDisposable
             }
             finally
             {
+                SyncMetrics.ConnectionClosed(connection);
                 if (connection is not null)
                 {
                     await connection.DisposeAsync().ConfigureAwait(false);

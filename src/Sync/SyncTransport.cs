@@ -18,7 +18,7 @@ internal static class SyncTransport
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ConnectTimeout);
         var peer = url.ToString();
-        var client = new TcpClient { NoDelay = true };
+        var client = options.LocalAddress is { } local ? new TcpClient(new IPEndPoint(local, 0)) { NoDelay = true } : new TcpClient { NoDelay = true };
         try
         {
             IPAddress[] addresses;
