@@ -105,6 +105,33 @@ public sealed class ClientRetryTests
         Assert.True(client.Refs.TryRead("remotes/origin/main", out var main) && main == hub.Main.HeadHash);
     }
 
+    [Fact]
+    public async Task A_push_whose_answer_was_lost_is_found_applied_on_retry()
+    {
+        using var hub = SyncFixture.CounterRepository();
+        hub.Main.Set(StorePath.Parse("n"), 1);
+        await using var server = new SyncServer(
+            new Dictionary<string, SyncStore> { [RemoteUrl.DefaultStore] = SyncStore.Of(hub) },
+            new SyncServerOptions { InsecureLoopback = true });
+        var endPoint = server.Start(new IPEndPoint(IPAddress.Loopback, 0));
+        using var local = SyncFixture.CounterRepository();
+        var options = new RemoteOptions { InsecureLoopback = true, RetryBaseDelay = TimeSpan.FromMilliseconds(10) };
+        await new Remote("origin", new RemoteUrl("127.0.0.1", endPoint.Port, RemoteUrl.DefaultStore), options).CloneAsync(SyncStore.Of(local));
+        var before = hub.Main.HeadHash;
+        local.Main.Set(StorePath.Parse("n"), 2);
+
+        // The server applies the ref update; its answer never reaches the client.
+        await using var proxy = new ShapingProxy(endPoint, cutBeforeFrame: (byte)MessageType.RefUpdated);
+        var remote = new Remote("origin", new RemoteUrl("127.0.0.1", proxy.EndPoint.Port, RemoteUrl.DefaultStore), options);
+        var pushed = await remote.PushAsync(SyncStore.Of(local), "main");
+
+        Assert.True(proxy.WasCut);
+        Assert.Equal(local.Main.HeadHash, hub.Main.HeadHash);
+        Assert.Equal(local.Main.HeadHash, pushed.New);
+        Assert.Equal(before, pushed.Old);
+        Assert.False(pushed.UpToDate);
+    }
+
     private static Remote Once(SyncFixture fx, IPEndPoint endPoint, bool insecureLoopback, TimeSpan timeout)
     {
         var url = new RemoteUrl("127.0.0.1", endPoint.Port, RemoteUrl.DefaultStore);
