@@ -6,7 +6,8 @@ namespace IrminSharp.Sync.Tests;
 
 /// <summary>
 /// A TCP relay on 127.0.0.1 that shapes what the server sends: at most
-/// <see cref="BytesPerSecond"/> (a slow link), and, on the first connection only, the link cut
+/// <see cref="BytesPerSecond"/> (a slow link); held once <see cref="PauseAfterBytes"/> have
+/// passed, until <see cref="Resume"/> (a stalled client); and, on the first connection only, the link cut
 /// just before the first frame of type <see cref="CutBeforeFrame"/> (plain frames, as on
 /// --insecure-loopback): the server has done its work, the client never hears of it.
 /// </summary>
@@ -20,12 +21,14 @@ public sealed class ShapingProxy : IAsyncDisposable
     private readonly Lock gate = new();
     private readonly Task accepting;
     private int connections;
+    private readonly TaskCompletionSource resumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long forwarded;
 
-    public ShapingProxy(IPEndPoint target, long bytesPerSecond = long.MaxValue, byte? cutBeforeFrame = null)
+    public ShapingProxy(IPEndPoint target, long bytesPerSecond = long.MaxValue, byte? cutBeforeFrame = null, long pauseAfterBytes = long.MaxValue)
     {
         this.target = target;
         BytesPerSecond = bytesPerSecond;
+        PauseAfterBytes = pauseAfterBytes;
         CutBeforeFrame = cutBeforeFrame;
         listener.Start();
         EndPoint = (IPEndPoint)listener.LocalEndpoint;
@@ -37,6 +40,11 @@ public sealed class ShapingProxy : IAsyncDisposable
     public long BytesPerSecond { get; }
 
     public byte? CutBeforeFrame { get; }
+
+    public long PauseAfterBytes { get; }
+
+    /// <summary>Lets a paused link go on.</summary>
+    public void Resume() => resumed.TrySetResult();
 
     /// <summary>Whether the first connection was cut before the frame.</summary>
     public bool WasCut { get; private set; }
@@ -140,6 +148,11 @@ public sealed class ShapingProxy : IAsyncDisposable
 
             await to.SendAsync(chunk, SocketFlags.None, stopping.Token);
             var total = Interlocked.Add(ref forwarded, chunk.Length);
+            if (total >= PauseAfterBytes)
+            {
+                await resumed.Task.WaitAsync(stopping.Token);
+            }
+
             if (BytesPerSecond != long.MaxValue)
             {
                 var due = started + (total * 1000 / BytesPerSecond);
