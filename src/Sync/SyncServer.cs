@@ -164,10 +164,24 @@ public sealed class SyncServer : IAsyncDisposable
         deadline.CancelAfter(options.HandshakeQueueTimeout);
         try
         {
-            // A peek costs a byte, not buffers: silent connections wait here, holding no slot.
-            if (await client.Client.ReceiveAsync(new byte[1], SocketFlags.Peek, deadline.Token).ConfigureAwait(false) == 0)
+            // A peek costs a byte, not buffers: silent connections wait here, holding no slot, as
+            // long as a peer may stay silent when it should speak (the handshake or idle timeout).
+            using (var silence = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token))
             {
-                return null;
+                var limit = options.InsecureLoopback ? options.Limits.IdleTimeout : options.Limits.HandshakeTimeout;
+                silence.CancelAfter(limit);
+                try
+                {
+                    if (await client.Client.ReceiveAsync(new byte[1], SocketFlags.Peek, silence.Token).ConfigureAwait(false) == 0)
+                    {
+                        return null;
+                    }
+                }
+                catch (OperationCanceledException) when (!deadline.IsCancellationRequested)
+                {
+                    options.Log?.Invoke($"dropped {client.Client.RemoteEndPoint}: sent nothing in {limit.TotalSeconds:0.#} s");
+                    return null;
+                }
             }
 
             return await admission.WaitForSlotAsync(address, deadline.Token).ConfigureAwait(false);
