@@ -21,6 +21,7 @@ internal static class CommandRunner
         SyncErrorKind.Diverged => 7,
         SyncErrorKind.Protocol => 8,
         SyncErrorKind.Timeout => 9,
+        SyncErrorKind.Busy => 10,
         _ => Failure,
     };
 

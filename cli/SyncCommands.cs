@@ -222,7 +222,8 @@ internal static class SyncCommands
         var insecure = SyncOptions.InsecureLoopback();
         var identity = SyncOptions.Identity();
         var size = new Option<long>("--size") { Description = "The size of the new pack file in MiB (sparse)", DefaultValueFactory = _ => 1024 };
-        var command = new Command("clone", "Copy a remote store; it becomes remote 'origin'") { url, dir, fingerprint, insecure, identity, size };
+        var timeout = SyncOptions.Timeout();
+        var command = new Command("clone", "Copy a remote store; it becomes remote 'origin'") { url, dir, fingerprint, insecure, identity, size, timeout };
         command.SetAction(async (result, cancellationToken) =>
         {
             var config = Config(DefaultRemote, result.GetValue(url)!, result.GetValue(fingerprint), result.GetValue(insecure));
@@ -234,7 +235,7 @@ internal static class SyncCommands
             }
 
             var location = StoreLocation.From(target is null ? null : Path.Combine(target, ".irmin"), device);
-            var remote = new Remote(config.Name, config.Url, SyncOptions.For(config, SyncOptions.IdentityPath(result, identity)));
+            var remote = new Remote(config.Name, config.Url, SyncOptions.WithRetry(SyncOptions.For(config, SyncOptions.IdentityPath(result, identity)), result, timeout));
             using var remoteIdentity = remote.Options.Identity;
             var clock = Stopwatch.StartNew();
             var info = await remote.DescribeAsync(cancellationToken).ConfigureAwait(false);
@@ -269,11 +270,12 @@ internal static class SyncCommands
     {
         var remoteName = RemoteArgument();
         var identity = SyncOptions.Identity();
-        var command = new Command("fetch", "Get what changed on a remote (into remotes/NAME/BRANCH)") { remoteName, identity };
+        var timeout = SyncOptions.Timeout();
+        var command = new Command("fetch", "Get what changed on a remote (into remotes/NAME/BRANCH)") { remoteName, identity, timeout };
         command.SetAction(async (result, cancellationToken) =>
         {
             using var session = GlobalOptions.Open(result, readOnly: false);
-            var remote = Open(session, result.GetValue(remoteName)!, result, identity);
+            var remote = Open(session, result.GetValue(remoteName)!, result, identity, timeout);
             using var remoteIdentity = remote.Options.Identity;
             var clock = Stopwatch.StartNew();
             var fetched = await TransferDisplay.RunAsync("fetching", p => remote.FetchAsync(session.View.Sync, p, cancellationToken)).ConfigureAwait(false);
@@ -288,11 +290,12 @@ internal static class SyncCommands
         var remoteName = RemoteArgument();
         var identity = SyncOptions.Identity();
         var author = new Option<string?>("--author") { Description = "The merge commit's author" };
-        var command = new Command("pull", "Fetch, then merge the remote's branch into the local one (typed three-way merge)") { remoteName, identity, author };
+        var timeout = SyncOptions.Timeout();
+        var command = new Command("pull", "Fetch, then merge the remote's branch into the local one (typed three-way merge)") { remoteName, identity, author, timeout };
         command.SetAction(async (result, cancellationToken) =>
         {
             using var session = GlobalOptions.Open(result, readOnly: false);
-            var remote = Open(session, result.GetValue(remoteName)!, result, identity);
+            var remote = Open(session, result.GetValue(remoteName)!, result, identity, timeout);
             using var remoteIdentity = remote.Options.Identity;
             var branch = GlobalOptions.BranchName(result);
             var clock = Stopwatch.StartNew();
@@ -325,11 +328,12 @@ internal static class SyncCommands
         var remoteName = RemoteArgument();
         var identity = SyncOptions.Identity();
         var force = new Option<bool>("--force") { Description = "Move the remote branch even if that drops commits it has" };
-        var command = new Command("push", "Send the branch's new commits and move the remote branch (fast-forward only unless --force)") { remoteName, identity, force };
+        var timeout = SyncOptions.Timeout();
+        var command = new Command("push", "Send the branch's new commits and move the remote branch (fast-forward only unless --force)") { remoteName, identity, force, timeout };
         command.SetAction(async (result, cancellationToken) =>
         {
             using var session = GlobalOptions.Open(result, readOnly: false);
-            var remote = Open(session, result.GetValue(remoteName)!, result, identity);
+            var remote = Open(session, result.GetValue(remoteName)!, result, identity, timeout);
             using var remoteIdentity = remote.Options.Identity;
             var branch = GlobalOptions.BranchName(result);
             var clock = Stopwatch.StartNew();
@@ -366,10 +370,10 @@ internal static class SyncCommands
         DefaultValueFactory = _ => DefaultRemote,
     };
 
-    private static Remote Open(StoreSession session, string name, ParseResult result, Option<string?> identity)
+    private static Remote Open(StoreSession session, string name, ParseResult result, Option<string?> identity, Option<double> timeout)
     {
         var config = RemoteRegistry.Get(session.View.Sync, name);
-        return new Remote(config.Name, config.Url, SyncOptions.For(config, SyncOptions.IdentityPath(result, identity)));
+        return new Remote(config.Name, config.Url, SyncOptions.WithRetry(SyncOptions.For(config, SyncOptions.IdentityPath(result, identity)), result, timeout));
     }
 
     private static RemoteConfig Config(string name, string url, string? fingerprint, bool insecure)

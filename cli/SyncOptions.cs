@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using IrminSharp.Sync;
 
 namespace IrminSharp.Cli;
@@ -22,6 +23,32 @@ internal static class SyncOptions
     };
 
     public static string IdentityPath(ParseResult result, Option<string?> identity) => result.GetValue(identity) ?? SyncIdentity.DefaultPath;
+
+    public static Option<double> Timeout() => new("--timeout")
+    {
+        Description = "Seconds to keep retrying while the server is busy or the connection is refused or lost (0: no retry)",
+        DefaultValueFactory = _ => 60,
+    };
+
+    /// <summary>
+    /// <paramref name="options"/> retrying for the <c>--timeout</c> given, and saying on stderr when
+    /// it waits (stdout stays for the result).
+    /// </summary>
+    public static RemoteOptions WithRetry(RemoteOptions options, ParseResult result, Option<double> timeout)
+    {
+        var seconds = result.GetValue(timeout);
+        if (!(seconds >= 0 && seconds <= TimeSpan.MaxValue.TotalSeconds / 2))
+        {
+            throw new ArgumentException($"--timeout {seconds} is not a number of seconds (0 or more)");
+        }
+
+        return options with
+        {
+            Timeout = TimeSpan.FromSeconds(seconds),
+            Retrying = retry => Console.Error.WriteLine(
+                $"irmin: {(retry.Error.Kind == SyncErrorKind.Busy ? "hub busy" : PrintableText.Escape(retry.Error.Message))}, retrying in {retry.Delay.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s (attempt {retry.Attempt})"),
+        };
+    }
 
     /// <summary>How to connect to <paramref name="remote"/>: its pinned fingerprint, this device's identity.</summary>
     public static RemoteOptions For(RemoteConfig remote, string identityPath)

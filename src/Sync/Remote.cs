@@ -45,7 +45,22 @@ public sealed class Remote
     public string TrackingRef(string branch) => $"remotes/{Name}/{branch}";
 
     /// <summary>The remote store's schema, content type and refs (what a clone needs to create its store).</summary>
-    public async Task<RemoteInfo> DescribeAsync(CancellationToken cancellationToken = default)
+    public Task<RemoteInfo> DescribeAsync(CancellationToken cancellationToken = default) =>
+        RemoteRetry.RunAsync(Url, Options, DescribeOnceAsync, RemoteRetry.IsTransient, cancellationToken);
+
+    /// <summary>
+    /// Gets every branch and tag the remote has that <paramref name="local"/> lacks, sending only
+    /// the objects that differ, and moves the remote-tracking refs. New tags are created; a local
+    /// tag is never moved. An interrupted fetch keeps what arrived and a retry resumes from it:
+    /// a busy server or a broken connection is retried until <see cref="RemoteOptions.Timeout"/>.
+    /// </summary>
+    public Task<FetchResult> FetchAsync(SyncStore local, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(local);
+        return RemoteRetry.RunAsync(Url, Options, ct => FetchOnceAsync(local, progress, ct), RemoteRetry.IsTransient, cancellationToken);
+    }
+
+    private async Task<RemoteInfo> DescribeOnceAsync(CancellationToken cancellationToken)
     {
         var session = await ClientSession.OpenAsync(Url, Options, "", "", cancellationToken).ConfigureAwait(false);
         await using var scope = session.ConfigureAwait(false);
@@ -53,14 +68,8 @@ public sealed class Remote
         return new RemoteInfo(session.Welcome.Schema, session.Welcome.ContentType, refs);
     }
 
-    /// <summary>
-    /// Gets every branch and tag the remote has that <paramref name="local"/> lacks, sending only
-    /// the objects that differ, and moves the remote-tracking refs. New tags are created; a local
-    /// tag is never moved. An interrupted fetch keeps what arrived and a retry resumes from it.
-    /// </summary>
-    public async Task<FetchResult> FetchAsync(SyncStore local, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
+    private async Task<FetchResult> FetchOnceAsync(SyncStore local, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(local);
         var session = await ClientSession.OpenAsync(Url, Options, local.Schema, local.ContentType, cancellationToken).ConfigureAwait(false);
         await using var scope = session.ConfigureAwait(false);
         var remoteRefs = await session.ListRefsAsync(local.Objects.Schema.HashSize, cancellationToken).ConfigureAwait(false);
@@ -150,8 +159,11 @@ public sealed class Remote
     /// Sends the local <paramref name="branch"/>: the objects the remote lacks, then a
     /// compare-and-swap of the remote branch from the value just read. A push that would drop
     /// remote commits is refused (<see cref="SyncErrorKind.Diverged"/>) unless <paramref name="force"/>.
+    /// A busy server or a broken connection is retried until <see cref="RemoteOptions.Timeout"/>:
+    /// the retry reads the remote branch again, so a ref update the server applied before the
+    /// connection broke is found done; a forced push is not retried once its ref update was sent.
     /// </summary>
-    public async Task<PushResult> PushAsync(SyncStore local, string branch, bool force = false, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
+    public Task<PushResult> PushAsync(SyncStore local, string branch, bool force = false, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(local);
         var name = "heads/" + branch;
@@ -161,6 +173,24 @@ public sealed class Remote
             throw new SyncException(SyncErrorKind.Refused, $"there is no local branch '{branch}' to push");
         }
 
+        RefUpdateMessage? sent = null;
+        return RemoteRetry.RunAsync(
+            Url,
+            Options,
+            ct => PushOnceAsync(local, branch, head, force, progress, sent, update => sent = update, ct),
+            e => RemoteRetry.IsTransient(e) && !(force && sent is not null),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// One attempt at a push. <paramref name="sentBefore"/> is the ref update an earlier attempt
+    /// sent, if any: finding the remote branch already at <paramref name="head"/> then means that
+    /// update was applied, and the result says from where it moved.
+    /// </summary>
+    private async Task<PushResult> PushOnceAsync(
+        SyncStore local, string branch, Hash head, bool force, IProgress<TransferProgress>? progress, RefUpdateMessage? sentBefore, Action<RefUpdateMessage> sending, CancellationToken cancellationToken)
+    {
+        var name = "heads/" + branch;
         var session = await ClientSession.OpenAsync(Url, Options, local.Schema, local.ContentType, cancellationToken).ConfigureAwait(false);
         await using var scope = session.ConfigureAwait(false);
         var remoteRefs = await session.ListRefsAsync(local.Objects.Schema.HashSize, cancellationToken).ConfigureAwait(false);
@@ -168,7 +198,8 @@ public sealed class Remote
         if (remoteHead == head)
         {
             local.Refs.CompareAndSwap(TrackingRef(branch), Current(local, TrackingRef(branch)), head, out _);
-            return new PushResult(branch, head, head, new TransferProgress(0, 0, session.Connection.BytesSent), session.Connection.BytesReceived);
+            var old = sentBefore is { } applied && applied.Desired == head ? applied.Expected : head;
+            return new PushResult(branch, old, head, new TransferProgress(0, 0, session.Connection.BytesSent), session.Connection.BytesReceived);
         }
 
         if (!force && remoteHead is { } remote)
@@ -189,7 +220,9 @@ public sealed class Remote
         MessageCodec.WriteEmpty(session.Connection.StartBody());
         await session.Connection.SendAsync(MessageType.Push, cancellationToken).ConfigureAwait(false);
         var sent = await ObjectSender.SendAsync(session.Connection, local.Objects, missing, AgreedFeatures.With(session.Welcome.Capabilities), progress, cancellationToken).ConfigureAwait(false);
-        MessageCodec.Write(session.Connection.StartBody(), new RefUpdateMessage(name, remoteHead, head, force));
+        var update = new RefUpdateMessage(name, remoteHead, head, force);
+        MessageCodec.Write(session.Connection.StartBody(), update);
+        sending(update);
         await session.Connection.SendAsync(MessageType.RefUpdate, cancellationToken).ConfigureAwait(false);
         var confirmed = MessageCodec.ReadHashOnly(
             await session.Connection.ReceiveAsync(cancellationToken, MessageType.RefUpdated).ConfigureAwait(false), session.Connection.Peer, local.Objects.Schema.HashSize);

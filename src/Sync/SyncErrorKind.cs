@@ -26,4 +26,10 @@ public enum SyncErrorKind
 
     /// <summary>The peer stayed silent longer than the idle timeout.</summary>
     Timeout,
+
+    /// <summary>
+    /// The server is busy (its handshake queue or its sessions are full): try again later,
+    /// after <see cref="SyncException.RetryAfter"/> when it said.
+    /// </summary>
+    Busy,
 }

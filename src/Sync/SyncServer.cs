@@ -16,7 +16,8 @@ public sealed class SyncServer : IAsyncDisposable
     private readonly HashSet<string> allowed;
     private readonly CancellationTokenSource stopping = new();
     private readonly ConcurrentDictionary<Task, byte> sessions = new();
-    private readonly ConcurrentDictionary<IPAddress, int> handshaking = new();
+    private readonly HandshakeAdmission admission;
+    private int sessionsHeld; // past their handshake, or in it (MaxConnections)
     private TcpListener? listener;
     private Task? accepting;
 
@@ -42,6 +43,8 @@ public sealed class SyncServer : IAsyncDisposable
         this.options = options.Log is { } log ? options with { Log = line => log(PrintableText.Escape(line)) } : options;
         authorization = SyncAuthorization.Of(options);
         allowed = authorization.Clients.ToHashSet(StringComparer.Ordinal);
+        admission = new HandshakeAdmission(
+            options.MaxConcurrentHandshakes, options.MaxQueuedHandshakes, options.MaxHandshakesPerAddress ?? options.MaxConcurrentHandshakes / 2);
     }
 
     /// <summary>The address the server listens on, once started (with the port chosen when 0 was asked).</summary>
@@ -110,34 +113,122 @@ public sealed class SyncServer : IAsyncDisposable
                 continue;
             }
 
-            if (sessions.Count >= options.MaxConnections)
+            // Accepted: not yet known to be allowed, so it holds no session slot, only a place in
+            // the handshake queue (docs/protocol/sync.md, "Admission and busy").
+            if (Volatile.Read(ref sessionsHeld) >= options.MaxConnections)
             {
-                options.Log?.Invoke($"refused {client.Client.RemoteEndPoint}: already serving {options.MaxConnections} connections");
-                SyncMetrics.ConnectionRefused("capacity");
-                client.Dispose();
+                AnswerBusy(client, $"already serving {options.MaxConnections} connections", cancellationToken);
                 continue;
             }
 
-            // Connections still in their handshake are not yet known to be allowed: a few per
-            // address, so one host cannot hold every slot with handshakes it never finishes.
+            if (!admission.TryEnter())
+            {
+                AnswerBusy(client, $"{options.MaxQueuedHandshakes} connections already wait for a handshake", cancellationToken);
+                continue;
+            }
+
+            SyncMetrics.HandshakeQueued();
             var address = (client.Client.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
-            if (handshaking.AddOrUpdate(address, 1, static (_, n) => n + 1) > options.MaxHandshakesPerAddress)
+            Track(Task.Run(() => ServeAsync(client, address, cancellationToken), CancellationToken.None));
+        }
+    }
+
+    private void Track(Task session)
+    {
+        sessions.TryAdd(session, 0);
+        _ = session.ContinueWith(t => sessions.TryRemove(t, out _), TaskScheduler.Default);
+    }
+
+    /// <summary>Answers busy instead of a handshake and closes (the one place where connections are turned away busy).</summary>
+    private void AnswerBusy(TcpClient client, string reason, CancellationToken cancellationToken)
+    {
+        var retryAfter = BusyRetryAfter();
+        SyncMetrics.BusyAnswered();
+        options.Log?.Invoke($"busy {client.Client.RemoteEndPoint}: {reason}; retry after {retryAfter.TotalMilliseconds:0} ms");
+        var socket = client.Client;
+        Track(Task.Run(() => BusyAnswer.SendAndCloseAsync(socket, retryAfter, cancellationToken), CancellationToken.None));
+    }
+
+    /// <summary>The retry delay of a busy answer: longer as more connections queue, so that clients spread out.</summary>
+    private TimeSpan BusyRetryAfter()
+    {
+        var rounds = 1 + (admission.Queued / Math.Max(1, options.MaxConcurrentHandshakes));
+        var delay = options.BusyRetryAfter * rounds;
+        return delay < options.MaxBusyRetryAfter ? delay : options.MaxBusyRetryAfter;
+    }
+
+    /// <summary>
+    /// Waits, within the queue deadline, for the connection's first bytes (a client speaks first:
+    /// its TLS hello, or its hello frame) and then for a handshake slot: true once one is held.
+    /// Null when the client hung up: nothing to answer.
+    /// </summary>
+    private async Task<bool?> WaitForHandshakeAsync(TcpClient client, IPAddress address, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.HandshakeQueueTimeout);
+        try
+        {
+            // A peek costs a byte, not buffers: silent connections wait here, holding no slot, as
+            // long as a peer may stay silent when it should speak (the handshake or idle timeout).
+            using (var silence = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token))
             {
-                Release(address);
-                options.Log?.Invoke($"refused {client.Client.RemoteEndPoint}: {options.MaxHandshakesPerAddress} handshakes from {address} already under way");
-                SyncMetrics.ConnectionRefused("handshakes");
-                client.Dispose();
-                continue;
+                var limit = options.InsecureLoopback ? options.Limits.IdleTimeout : options.Limits.HandshakeTimeout;
+                silence.CancelAfter(limit);
+                try
+                {
+                    if (await client.Client.ReceiveAsync(new byte[1], SocketFlags.Peek, silence.Token).ConfigureAwait(false) == 0)
+                    {
+                        return null;
+                    }
+                }
+                catch (OperationCanceledException) when (!deadline.IsCancellationRequested)
+                {
+                    options.Log?.Invoke($"dropped {client.Client.RemoteEndPoint}: sent nothing in {limit.TotalSeconds:0.#} s");
+                    return null;
+                }
             }
 
-            var session = Task.Run(() => ServeAsync(client, address, cancellationToken), CancellationToken.None);
-            sessions.TryAdd(session, 0);
-            _ = session.ContinueWith(t => sessions.TryRemove(t, out _), TaskScheduler.Default);
+            return await admission.WaitForSlotAsync(address, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+        finally
+        {
+            admission.Leave();
         }
     }
 
     private async Task ServeAsync(TcpClient client, IPAddress address, CancellationToken cancellationToken)
     {
+        var admitted = await WaitForHandshakeAsync(client, address, cancellationToken).ConfigureAwait(false);
+        if (admitted != true)
+        {
+            if (admitted is null || cancellationToken.IsCancellationRequested)
+            {
+                client.Dispose();
+            }
+            else
+            {
+                AnswerBusy(client, $"no handshake started in {options.HandshakeQueueTimeout.TotalSeconds:0.#} s", cancellationToken);
+            }
+
+            return;
+        }
+
+        if (Interlocked.Increment(ref sessionsHeld) > options.MaxConnections)
+        {
+            Interlocked.Decrement(ref sessionsHeld);
+            admission.Release(address);
+            AnswerBusy(client, $"already serving {options.MaxConnections} connections", cancellationToken);
+            return;
+        }
+
         using (client)
         {
             SyncMetrics.ConnectionOpened();
@@ -150,7 +241,7 @@ public sealed class SyncServer : IAsyncDisposable
                 }
                 finally
                 {
-                    Release(address);
+                    admission.Release(address);
                 }
 
                 if (connection is null)
@@ -172,17 +263,8 @@ public sealed class SyncServer : IAsyncDisposable
                 {
                     await connection.DisposeAsync().ConfigureAwait(false);
                 }
-            }
-        }
-    }
 
-    private void Release(IPAddress address)
-    {
-        while (handshaking.TryGetValue(address, out var n))
-        {
-            if (n <= 1 ? handshaking.TryRemove(new KeyValuePair<IPAddress, int>(address, n)) : handshaking.TryUpdate(address, n - 1, n))
-            {
-                return;
+                Interlocked.Decrement(ref sessionsHeld);
             }
         }
     }

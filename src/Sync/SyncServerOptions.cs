@@ -28,11 +28,34 @@ public sealed record SyncServerOptions
     /// <summary>What is accepted from a client.</summary>
     public SyncLimits Limits { get; init; } = SyncLimits.Default;
 
-    /// <summary>The most connections served at once; a connection beyond is closed at once.</summary>
+    /// <summary>
+    /// The most sessions served at once: connections past their handshake, plus handshakes under
+    /// way (which are at most <see cref="MaxConcurrentHandshakes"/>). Connections waiting for a
+    /// handshake do not count. A connection beyond is answered busy.
+    /// </summary>
     public int MaxConnections { get; init; } = 256;
 
-    /// <summary>The most connections from one address that may be in their TLS handshake at once.</summary>
-    public int MaxHandshakesPerAddress { get; init; } = 16;
+    /// <summary>The most TLS handshakes under way at once (they are CPU-bound); connections beyond wait in the handshake queue.</summary>
+    public int MaxConcurrentHandshakes { get; init; } = 64;
+
+    /// <summary>
+    /// The most handshake slots one address may hold while connections from other addresses wait
+    /// for one; null for half of <see cref="MaxConcurrentHandshakes"/>. When no one else waits, an
+    /// address may use the whole pool (many devices behind one NAT).
+    /// </summary>
+    public int? MaxHandshakesPerAddress { get; init; }
+
+    /// <summary>The most connections accepted and waiting for their handshake; one more is answered busy.</summary>
+    public int MaxQueuedHandshakes { get; init; } = 1024;
+
+    /// <summary>How long an accepted connection may wait for its handshake to start (for its first bytes, then for a slot) before it is answered busy.</summary>
+    public TimeSpan HandshakeQueueTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The retry delay a busy answer gives when the queue is short; it grows with the queue, up to <see cref="MaxBusyRetryAfter"/>.</summary>
+    public TimeSpan BusyRetryAfter { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest retry delay a busy answer gives.</summary>
+    public TimeSpan MaxBusyRetryAfter { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Where the server reports connections and refusals, a line each; null for silence.</summary>
     public Action<string>? Log { get; init; }

@@ -37,6 +37,9 @@ internal static class SyncTransport
             }
 
             var wire = new CountingStream(client.GetStream());
+
+            // A busy server answers with a plain-text line instead of TLS or the first frame.
+            var sniffer = new BusySniffingStream(wire, peer);
             if (options.InsecureLoopback)
             {
                 if (!IPAddress.IsLoopback(((IPEndPoint)client.Client.RemoteEndPoint!).Address))
@@ -44,7 +47,7 @@ internal static class SyncTransport
                     throw new SyncException(SyncErrorKind.Refused, $"--insecure-loopback is refused for {peer}: plain TCP is allowed only to a loopback address");
                 }
 
-                return new SyncConnection(wire, wire, options.Limits, peer);
+                return new SyncConnection(sniffer, wire, options.Limits, peer);
             }
 
             var identity = options.Identity ?? throw new ArgumentException("a client identity (certificate) is required for TLS");
@@ -52,7 +55,7 @@ internal static class SyncTransport
                 ? SyncIdentity.NormalizeFingerprint(fp)
                 : throw new ArgumentException($"the server's certificate fingerprint is required to connect to {peer} (run 'irmin cert' on the server)");
             string? presented = null;
-            var tls = new SslStream(wire, leaveInnerStreamOpen: false);
+            var tls = new SslStream(sniffer, leaveInnerStreamOpen: false);
             try
             {
                 await tls.AuthenticateAsClientAsync(
@@ -73,6 +76,11 @@ internal static class SyncTransport
             catch (Exception e)
             {
                 await tls.DisposeAsync().ConfigureAwait(false);
+                if (sniffer.Busy is { } busy && !cancellationToken.IsCancellationRequested)
+                {
+                    throw busy;
+                }
+
                 if (e is not (AuthenticationException or IOException or OperationCanceledException) || cancellationToken.IsCancellationRequested)
                 {
                     throw;

@@ -84,8 +84,8 @@ public sealed partial class SyncCliTests : IDisposable
         // A server whose certificate is not the pinned one: unauthorized.
         Fails(Irmin.Run(dir, "clone", url, "pinned", "--fingerprint", Fingerprint("c"), "--identity", Identity("b")), 4, "pinned");
 
-        // Nobody listening: unreachable.
-        Fails(Irmin.Run(dir, "clone", "irmin://127.0.0.1:1/default", "none", "--fingerprint", hubFingerprint, "--identity", Identity("b")), 3, "cannot reach");
+        // Nobody listening: unreachable (at once with --timeout 0: no retry).
+        Fails(Irmin.Run(dir, "clone", "irmin://127.0.0.1:1/default", "none", "--fingerprint", hubFingerprint, "--identity", Identity("b"), "--timeout", "0"), 3, "cannot reach");
 
         // No such store on the server: refused.
         Fails(Irmin.Run(dir, "clone", url.Replace("/default", "/other", StringComparison.Ordinal), "other", "--fingerprint", hubFingerprint, "--identity", Identity("b")), 6, "no store named 'other'");
@@ -101,6 +101,18 @@ public sealed partial class SyncCliTests : IDisposable
         Fails(Irmin.Run(strings, "remote", "add", "x", url, "--fingerprint", "abc"), 2, "not a certificate fingerprint");
         Fails(Irmin.Run(strings, "push", "nowhere", "--identity", Identity("b")), 1, "no remote 'nowhere'");
         Fails(Irmin.Run(hub, "serve", "--insecure-loopback", "--listen", "0.0.0.0:0"), 2, "loopback");
+    }
+
+    [Fact]
+    public void Unreachable_IsRetriedUntilTheTimeout_SayingSoOnStderr()
+    {
+        var result = Irmin.Run(dir, "clone", "irmin://127.0.0.1:1/default", "none", "--insecure-loopback", "--timeout", "1");
+        Assert.Equal(3, result.ExitCode);
+        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Contains(lines, l => l.Contains("retrying in", StringComparison.Ordinal) && l.Contains("(attempt 2)", StringComparison.Ordinal));
+        Assert.Contains("gave up after", lines[^1], StringComparison.Ordinal);
+        Assert.Contains("cannot reach", lines[^1], StringComparison.Ordinal);
+        Assert.Empty(result.Out);
     }
 
     [Fact]

@@ -154,6 +154,7 @@ public sealed class AuthenticationTests(ITestOutputHelper output)
             InsecureLoopback = true,
             Limits = shortWait,
             ConnectTimeout = TimeSpan.FromSeconds(5),
+            Timeout = TimeSpan.Zero,
         });
 
         using var client = SyncFixture.CounterRepository();

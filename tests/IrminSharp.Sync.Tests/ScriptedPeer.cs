@@ -28,12 +28,13 @@ public sealed class ScriptedPeer : IAsyncDisposable
     /// <summary>The script's run: faults if the script failed (an assertion about what the client sent, say).</summary>
     public Task Finished { get; }
 
-    /// <summary>A remote "origin" for this peer, over plain TCP.</summary>
+    /// <summary>A remote "origin" for this peer, over plain TCP, making one attempt only (the script serves one connection).</summary>
     public Remote Remote(SyncLimits? limits = null) =>
         new("origin", new RemoteUrl("127.0.0.1", EndPoint.Port, RemoteUrl.DefaultStore), new RemoteOptions
         {
             InsecureLoopback = true,
             Limits = limits ?? SyncLimits.Default,
+            Timeout = TimeSpan.Zero,
         });
 
     public async ValueTask DisposeAsync()

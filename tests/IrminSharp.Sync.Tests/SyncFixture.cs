@@ -64,13 +64,17 @@ public sealed class SyncFixture : IAsyncDisposable
         return server.Start(new IPEndPoint(IPAddress.Loopback, 0));
     }
 
-    /// <summary>A remote "origin" for <paramref name="endPoint"/>, as <paramref name="identity"/> (default: the client).</summary>
+    /// <summary>
+    /// A remote "origin" for <paramref name="endPoint"/>, as <paramref name="identity"/> (default:
+    /// the client), making one attempt only (ClientRetryTests and AdmissionTests test retries).
+    /// </summary>
     public Remote RemoteTo(IPEndPoint endPoint, SyncIdentity? identity = null, SyncLimits? limits = null, string? serverFingerprint = null) =>
         new("origin", new RemoteUrl("127.0.0.1", endPoint.Port, RemoteUrl.DefaultStore), new RemoteOptions
         {
             Identity = identity ?? ClientIdentity,
             ServerFingerprint = serverFingerprint ?? ServerIdentity.Fingerprint,
             Limits = limits ?? SyncLimits.Default,
+            Timeout = TimeSpan.Zero,
         });
 
     public async ValueTask DisposeAsync()
