@@ -17,6 +17,7 @@ internal sealed class DeviceFleet : IDisposable
     public const string CounterKey = "counter";
 
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ConflictBackoffBase = TimeSpan.FromMilliseconds(25);
     private readonly HubLoadOptions options;
     private readonly IReadOnlyList<SyncIdentity> identities;
     private readonly string serverFingerprint;
@@ -90,6 +91,7 @@ internal sealed class DeviceFleet : IDisposable
             try
             {
                 store.Main.Set(StorePath.Parse(CounterKey), store.Main.Get(StorePath.Parse(CounterKey)) + 1, $"device {device}: +1");
+                var attempt = 0;
                 while (true)
                 {
                     try
@@ -99,7 +101,11 @@ internal sealed class DeviceFleet : IDisposable
                     }
                     catch (SyncException e) when (e.Kind == SyncErrorKind.Diverged)
                     {
+                        // As a device should: back off, with full jitter, before trying again, so
+                        // that the devices that lost a race do not all come back together.
                         Interlocked.Increment(ref conflicts);
+                        var bound = ConflictBackoffBase.TotalMilliseconds * (1 << Math.Min(++attempt, 6));
+                        await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * bound), cancel);
                         await remote.PullAsync(store, "main", CommitInfo.Now($"device {device}", "merge the hub"), cancellationToken: cancel);
                     }
                 }
