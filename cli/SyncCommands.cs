@@ -135,6 +135,11 @@ internal static class SyncCommands
                     ? "plain TCP on loopback, no authentication (--insecure-loopback)"
                     : $"server fingerprint {id!.Fingerprint}; {clients} client(s) allowed");
                 ServeOptions.PrintMetrics(metricsEndpoint);
+                if (insecureLoopback && clients > 0)
+                {
+                    Console.Error.WriteLine("irmin: warning: --allow, --allow-read and --config are ignored with --insecure-loopback: plain TCP has no certificates to tell clients apart");
+                }
+
                 if (!insecureLoopback && clients == 0)
                 {
                     Console.Error.WriteLine("irmin: warning: no client is allowed; pass --allow FINGERPRINT, --allow-read FINGERPRINT or --config FILE ('irmin cert' on the client prints it)");

@@ -154,7 +154,11 @@ internal sealed class ServerSession
 
     private string ClientName() => connection.ClientFingerprint is { } client ? "certificate " + client : "this client";
 
-    private async Task TrySendErrorAsync(SyncErrorKind kind, string message, CancellationToken cancellationToken)
+    private Task TrySendErrorAsync(SyncErrorKind kind, string message, CancellationToken cancellationToken) =>
+        TryRefuseAsync(connection, kind, message, cancellationToken);
+
+    /// <summary>Sends an error message, if the client is still there to read it.</summary>
+    internal static async Task TryRefuseAsync(SyncConnection connection, SyncErrorKind kind, string message, CancellationToken cancellationToken)
     {
         try
         {

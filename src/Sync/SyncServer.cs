@@ -17,7 +17,9 @@ public sealed class SyncServer : IAsyncDisposable
     private readonly CancellationTokenSource stopping = new();
     private readonly ConcurrentDictionary<Task, byte> sessions = new();
     private readonly HandshakeAdmission admission;
+    private readonly ConcurrentDictionary<string, int> sessionsByClient = new(StringComparer.Ordinal);
     private int sessionsHeld; // past their handshake, or in it (MaxConnections)
+    private int busyAnswering;
     private TcpListener? listener;
     private Task? accepting;
 
@@ -144,9 +146,30 @@ public sealed class SyncServer : IAsyncDisposable
     {
         var retryAfter = BusyRetryAfter();
         SyncMetrics.BusyAnswered();
+        if (Interlocked.Increment(ref busyAnswering) > options.MaxBusyAnswers)
+        {
+            // A flood: answering costs a socket for a second, closing costs nothing.
+            Interlocked.Decrement(ref busyAnswering);
+            options.Log?.Invoke($"closed {client.Client.RemoteEndPoint}: {reason}; {options.MaxBusyAnswers} busy answers already being written");
+            client.Dispose();
+            return;
+        }
+
         options.Log?.Invoke($"busy {client.Client.RemoteEndPoint}: {reason}; retry after {retryAfter.TotalMilliseconds:0} ms");
         var socket = client.Client;
-        Track(Task.Run(() => BusyAnswer.SendAndCloseAsync(socket, retryAfter, cancellationToken), CancellationToken.None));
+        Track(Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await BusyAnswer.SendAndCloseAsync(socket, retryAfter, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref busyAnswering);
+                }
+            },
+            CancellationToken.None));
     }
 
     /// <summary>The retry delay of a busy answer: longer as more connections queue, so that clients spread out.</summary>
@@ -250,7 +273,32 @@ public sealed class SyncServer : IAsyncDisposable
                     return;
                 }
 
-                await new ServerSession(connection, stores, options, authorization).RunAsync(cancellationToken).ConfigureAwait(false);
+                if (!TryHoldClientSession(connection.ClientFingerprint))
+                {
+                    options.Log?.Invoke($"busy {connection.Peer}: this certificate holds {options.MaxSessionsPerClient} sessions already");
+                    SyncMetrics.BusyAnswered();
+                    await ServerSession.TryRefuseAsync(connection, SyncErrorKind.Busy, $"this certificate already holds {options.MaxSessionsPerClient} sessions here; retry when one has ended", cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                try
+                {
+                    // However the client paces its requests, a session ends within its time limit.
+                    using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    lifetime.CancelAfter(options.MaxSessionDuration);
+                    try
+                    {
+                        await new ServerSession(connection, stores, options, authorization).RunAsync(lifetime.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (lifetime.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                    {
+                        options.Log?.Invoke($"{connection.Peer}: closed: the session lasted {options.MaxSessionDuration.TotalSeconds:0.#} s, its time limit");
+                    }
+                }
+                finally
+                {
+                    ReleaseClientSession(connection.ClientFingerprint);
+                }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -265,6 +313,33 @@ public sealed class SyncServer : IAsyncDisposable
                 }
 
                 Interlocked.Decrement(ref sessionsHeld);
+            }
+        }
+    }
+
+    private bool TryHoldClientSession(string? fingerprint)
+    {
+        if (fingerprint is null)
+        {
+            return true; // plain TCP on loopback: no certificates to tell clients apart
+        }
+
+        if (sessionsByClient.AddOrUpdate(fingerprint, 1, static (_, n) => n + 1) <= options.MaxSessionsPerClient)
+        {
+            return true;
+        }
+
+        ReleaseClientSession(fingerprint);
+        return false;
+    }
+
+    private void ReleaseClientSession(string? fingerprint)
+    {
+        while (fingerprint is not null && sessionsByClient.TryGetValue(fingerprint, out var n))
+        {
+            if (n <= 1 ? sessionsByClient.TryRemove(new KeyValuePair<string, int>(fingerprint, n)) : sessionsByClient.TryUpdate(fingerprint, n - 1, n))
+            {
+                return;
             }
         }
     }

@@ -57,6 +57,24 @@ public sealed record SyncServerOptions
     /// <summary>The longest retry delay a busy answer gives.</summary>
     public TimeSpan MaxBusyRetryAfter { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The most sessions one client certificate may hold at once; one more is answered busy after
+    /// its handshake. One allowed device cannot take every slot (each device has its own certificate).
+    /// </summary>
+    public int MaxSessionsPerClient { get; init; } = 32;
+
+    /// <summary>
+    /// The longest a session may last, whatever it does: a client sending a small request now and
+    /// then holds its slot no longer than this. What a cut transfer received stays stored.
+    /// </summary>
+    public TimeSpan MaxSessionDuration { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The most busy answers being written at once (each holds its socket up to a second); a
+    /// connection beyond is closed at once, which a client retries as it retries a busy answer.
+    /// </summary>
+    public int MaxBusyAnswers { get; init; } = 256;
+
     /// <summary>Where the server reports connections and refusals, a line each; null for silence.</summary>
     public Action<string>? Log { get; init; }
 }
