@@ -141,15 +141,32 @@ internal sealed class ServerSession
             throw new SyncException(SyncErrorKind.Unauthorized, $"{ClientName()} may read store '{storeName}' but not push to it");
         }
 
+        var collections = store.Objects.Store.Collections;
         var received = await ObjectReceiver.ReceiveAsync(connection, store.Objects, store.Depths, AgreedFeatures.With(clientCapabilities), progress: null, cancellationToken).ConfigureAwait(false);
         var update = MessageCodec.ReadRefUpdate(
             await connection.ReceiveAsync(cancellationToken, MessageType.RefUpdate).ConfigureAwait(false), connection.Peer, store.Objects.Schema.HashSize);
         RefUpdater.CheckLimits(store, update, options.Limits, ++refUpdates);
+        RelyOnlyOnWrittenObjects(store, collections);
         RefUpdater.Apply(store, update, forceGranted: access >= StoreAccess.Force);
         MessageCodec.WriteHashOnly(connection.StartBody(), update.Desired);
         await connection.SendAsync(MessageType.RefUpdated, cancellationToken).ConfigureAwait(false);
         SyncMetrics.PushServed();
         options.Log?.Invoke($"{connection.Peer}: push received {received.Objects} objects, {update.Name} → {update.Desired.ToShortString()}");
+    }
+
+    /// <summary>
+    /// The push declined objects the store held, some perhaps only waiting to be written, added by
+    /// another transfer. Writing what waits makes those durable; if, before that, a failed
+    /// transfer dropped what it had added (or a gc ran), objects the push relied on may be gone:
+    /// it is refused as busy, and the client's retry is offered them again.
+    /// </summary>
+    private static void RelyOnlyOnWrittenObjects(SyncStore store, long collectionsAtStart)
+    {
+        store.Objects.Store.Flush();
+        if (store.Objects.Store.Collections != collectionsAtStart)
+        {
+            throw new SyncException(SyncErrorKind.Busy, "objects this push relied on were dropped or moved while it ran (a failed transfer or a gc); push again");
+        }
     }
 
     private string ClientName() => connection.ClientFingerprint is { } client ? "certificate " + client : "this client";

@@ -37,6 +37,24 @@ public sealed class RefsJournalTests
     }
 
     [Fact]
+    public void A_ref_update_from_a_value_to_itself_appends_nothing()
+    {
+        using var pack = PackFixture.Create(PackFixture.NewDevice(sectors: 4096));
+        var target = Add(pack, 1);
+        Assert.True(pack.Refs.CompareAndSwap("heads/main", null, target, out _));
+        var before = pack.Stats().LogBytes;
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.True(pack.Refs.CompareAndSwap("heads/main", target, target, out var actual));
+            Assert.Equal(target, actual);
+        }
+
+        Assert.True(pack.Refs.CompareAndSwapAll([new RefSwap("heads/main", target, target)]));
+        Assert.Equal(before, pack.Stats().LogBytes);
+        Assert.False(pack.Refs.CompareAndSwap("heads/main", Add(pack, 2), target, out _)); // still compared
+    }
+
+    [Fact]
     public void Reopening_replays_the_journal_and_compaction_keeps_it_short()
     {
         var device = PackFixture.NewDevice(sectors: 16_384);

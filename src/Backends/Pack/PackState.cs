@@ -67,10 +67,22 @@ internal sealed class PackState(PackRoot root)
             return false;
         }
 
+        // A swap from a value to itself changes nothing: no new version, nothing to write (a
+        // client repeating a push of the tip costs no log space). The caller still waits for the
+        // version that set the value to be durable.
+        if (swaps.All(static swap => Nullable.Equals(swap.Expected, swap.Desired)))
+        {
+            version = RefsVersion;
+            return true;
+        }
+
         version = ++RefsVersion;
         foreach (var swap in swaps)
         {
-            ChangedRefs[swap.Name] = version;
+            if (!Nullable.Equals(swap.Expected, swap.Desired))
+            {
+                ChangedRefs[swap.Name] = version;
+            }
         }
 
         return true;
