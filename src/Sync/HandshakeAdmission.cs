@@ -121,14 +121,18 @@ internal sealed class HandshakeAdmission
 
             while (running < maxRunning && ready.First is { } first)
             {
-                // First come, first served; but an address at its share waits while others are waiting.
+                // The waiter whose address runs the fewest handshakes, first come first served
+                // among equals: however many addresses stall handshakes, an address with none
+                // running goes first. An address at its share never goes before another.
                 var next = first;
-                for (var n = first; n is not null; n = n.Next)
+                var fewest = int.MaxValue;
+                for (var n = first; n is not null && fewest > 0; n = n.Next)
                 {
-                    if (runningByAddress.GetValueOrDefault(n.Value.Address) < sharePerAddress)
+                    var runningThere = runningByAddress.GetValueOrDefault(n.Value.Address);
+                    if (runningThere < fewest && (runningThere < sharePerAddress || fewest == int.MaxValue))
                     {
                         next = n;
-                        break;
+                        fewest = runningThere;
                     }
                 }
 
