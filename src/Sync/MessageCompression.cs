@@ -78,7 +78,7 @@ internal static class MessageCompression
                 {
                     throw new SyncException(SyncErrorKind.Protocol, limit == frameLimit
                         ? $"{connection.Peer} sent a compressed message that expands past the {limit}-byte frame limit"
-                        : $"{connection.Peer} sent a compressed message of {frame.Body.Length} bytes that expands past {limit} bytes (the expansion limit: {connection.Limits.MaxExpansionRatio} times its size plus {connection.Limits.ExpansionAllowanceBytes} bytes)");
+                        : $"{connection.Peer} sent a compressed message of {frame.Body.Length} bytes that expands past {limit} bytes (the expansion limit: {connection.Limits.MaxExpansionRatio} times its size plus {connection.Limits.ExpansionAllowanceBytes} bytes, at most {connection.Limits.MaxMessageExpandedBytes} bytes)");
                 }
             }
         }

@@ -58,6 +58,13 @@ public sealed record SyncLimits
     /// <summary>The bytes one message may expand to beyond <see cref="MaxExpansionRatio"/> times its size.</summary>
     public int ExpansionAllowanceBytes { get; init; } = 1 << 20;
 
+    /// <summary>
+    /// The most bytes one objects or stream message may expand to, however small the ratio
+    /// (never less than <see cref="MaxObjectBytes"/> plus <see cref="ExpansionAllowanceBytes"/>):
+    /// what one message makes a receiver hold at once. A sender starts a new message before it.
+    /// </summary>
+    public int MaxMessageExpandedBytes { get; init; } = 32 << 20;
+
     /// <summary>A receiver makes what arrived durable whenever this many object bytes are waiting, so memory held stays bounded.</summary>
     public int StoreBatchBytes { get; init; } = 4 << 20;
 

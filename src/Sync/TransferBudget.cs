@@ -27,8 +27,9 @@ internal sealed class TransferBudget
     public long Objects { get; private set; }
 
     /// <summary>The most bytes a message of <paramref name="wireBytes"/> bytes on the wire may expand to.</summary>
-    public static long ExpansionBound(SyncLimits limits, long wireBytes) =>
-        (wireBytes * limits.MaxExpansionRatio) + limits.ExpansionAllowanceBytes;
+    public static long ExpansionBound(SyncLimits limits, long wireBytes) => Math.Min(
+        (wireBytes * limits.MaxExpansionRatio) + limits.ExpansionAllowanceBytes,
+        Math.Max(limits.MaxMessageExpandedBytes, (long)limits.MaxObjectBytes + limits.ExpansionAllowanceBytes));
 
     /// <summary>Starts counting a message that was <paramref name="wireBytes"/> bytes on the wire (compressed, when it was).</summary>
     public void StartMessage(long wireBytes)
@@ -44,7 +45,7 @@ internal sealed class TransferBudget
         var bound = ExpansionBound(limits, messageWireBytes);
         if (messageExpandedBytes > bound)
         {
-            throw new SyncException(SyncErrorKind.Protocol, $"{connection.Peer} sent a message of {messageWireBytes} bytes whose objects expand past {bound} bytes (the expansion limit: {limits.MaxExpansionRatio} times its size plus {limits.ExpansionAllowanceBytes} bytes)");
+            throw new SyncException(SyncErrorKind.Protocol, $"{connection.Peer} sent a message of {messageWireBytes} bytes whose objects expand past {bound} bytes (the expansion limit: {limits.MaxExpansionRatio} times its size plus {limits.ExpansionAllowanceBytes} bytes, at most {limits.MaxMessageExpandedBytes} bytes)");
         }
 
         Bytes += expandedBytes;

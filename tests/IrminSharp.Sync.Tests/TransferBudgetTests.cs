@@ -22,6 +22,23 @@ public sealed class TransferBudgetTests : IDisposable
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
     [Fact]
+    public async Task One_large_message_within_the_ratio_is_refused_past_the_message_cap()
+    {
+        // A whole 8 MiB object and 60 deltas against it in one message: within 64 times its size,
+        // but about 490 MiB held at once (the red team's finding); refused before any is rebuilt.
+        var baseObject = BudgetWire.Contents((8 << 20) - 64, seed: 7);
+        var (hashes, deltas) = BudgetWire.DeltaBomb(baseObject, 60);
+        var growth = await AgainstServerAsync(["delta"], async link =>
+        {
+            await link.SendAsync(HandBuiltMessage.Push, HandBuiltMessage.EmptyBody());
+            await OfferAsync(link, [BudgetWire.HashOf(baseObject), .. hashes]);
+            await link.SendAsync(HandBuiltMessage.Objects, HandBuiltMessage.ObjectsBody([WireObjectEntry.Whole(baseObject), .. deltas]));
+            await ExpectErrorAsync(link, "protocol", "at most 33554432 bytes");
+        });
+        Assert.True(growth < 1 << 20, $"the pack grew by {growth} bytes");
+    }
+
+    [Fact]
     public async Task A_pushed_delta_bomb_is_refused_by_the_expansion_limit()
     {
         var baseObject = BudgetWire.Contents(1 << 20, seed: 1);
