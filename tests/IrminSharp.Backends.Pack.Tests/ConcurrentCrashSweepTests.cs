@@ -7,35 +7,38 @@ using Xunit.Abstractions;
 namespace IrminSharp.Backends.Pack.Tests;
 
 /// <summary>
-/// Two writers, a gc thread and frequent checkpoints run at once on a recording device; then every
-/// prefix of the write stream, plus a torn and a reordered variant at each point, must open as a
+/// Three durable writers (their commits sharing flushes: group commit), a gc thread and frequent
+/// checkpoints run at once on a recording device, each writer noting the device's
+/// <see cref="DeviceMark"/> as each commit returns; then every crash image of
+/// <see cref="CrashSweep"/> (prefixes, reordered and torn unflushed writes) must open as a
 /// self-consistent store (fsck clean: everything reachable from every ref is stored) holding every
-/// commit acknowledged before the cut.
+/// commit whose acknowledgement the crash point covers.
 /// </summary>
 public sealed class ConcurrentCrashSweepTests(ITestOutputHelper output)
 {
-    private static readonly PackOptions Options = new() { BatchBytes = 256, CheckpointEvery = 24 };
+    private static readonly PackOptions Options = new() { BatchBytes = 256, CheckpointEvery = 24, Durability = PackDurability.EveryRefUpdate };
 
-    private sealed record Ack(long Writes, string Branch, Hash Commit);
+    private const int Writers = 3;
+
+    private sealed record Ack(DeviceMark Mark, string Branch, Hash Commit);
 
     [Theory]
     [InlineData(1)]
-    [InlineData(2)]
     public void WritersGcAndCheckpoints_EveryCutIsConsistentAndKeepsWhatWasAcknowledged(int seed)
     {
         var device = new MemoryBlockDevice(PackFixture.Sector, 2048, recordWrites: true);
         var baseImage = device.SnapshotImage();
         var acks = new ConcurrentQueue<Ack>();
-        long startWrites;
+        DeviceMark start;
         int gcs = 0;
         var failures = new ConcurrentQueue<Exception>();
         using (var pack = PackFixture.Create(device, Options))
         {
             using var repo = PackFixture.Repo(pack);
             repo.Main.Set("shared", 0, "start");
-            startWrites = device.Writes.Count;
+            start = device.Mark();
             var done = 0;
-            var writers = Enumerable.Range(0, 2).Select(w => new Thread(() =>
+            var writers = Enumerable.Range(0, Writers).Select(w => new Thread(() =>
             {
                 try
                 {
@@ -55,7 +58,7 @@ public sealed class ConcurrentCrashSweepTests(ITestOutputHelper output)
                 var own = $"w{w}";
                 repo.CreateBranch(own, repo.Main.HeadHash!.Value);
                 var scratch = $"scratch{w}";
-                for (var i = 0; i < 40; i++)
+                for (var i = 0; i < 30; i++)
                 {
                     Commit? acked;
                     string branch;
@@ -91,7 +94,7 @@ public sealed class ConcurrentCrashSweepTests(ITestOutputHelper output)
                             break;
                     }
 
-                    acks.Enqueue(new Ack(device.Writes.Count, branch, acked!.Hash));
+                    acks.Enqueue(new Ack(device.Mark(), branch, acked!.Hash));
 
                     // Every few commits, wait for a gc to end, so that gcs run between the writers'
                     // commits however the threads are scheduled.
@@ -128,37 +131,25 @@ public sealed class ConcurrentCrashSweepTests(ITestOutputHelper output)
 
         Assert.True(failures.IsEmpty, string.Join("\n", failures));
 
-        var writes = device.Writes;
         var ackList = acks.ToList();
-        int prefixes = 0, torn = 0, reordered = 0;
-        for (var k = (int)startWrites; k <= writes.Count; k++)
-        {
-            Check(CrashImages.Prefix(baseImage, writes, PackFixture.Sector, k), ackList, k, $"prefix {k}");
-            prefixes++;
-            if (k > startWrites)
-            {
-                Check(CrashImages.Torn(baseImage, writes, PackFixture.Sector, k), ackList, k - 1, $"torn {k}");
-                Check(CrashImages.Reordered(baseImage, writes, PackFixture.Sector, k, seed: k), ackList, CrashImages.DurablePrefix(writes, k), $"reordered {k}");
-                torn++;
-                reordered++;
-            }
-        }
-
-        output.WriteLine($"concurrent crash sweep (seed {seed}): 2 writers, {gcs} gcs, {ackList.Count} acknowledged commits, {writes.Count} writes; images checked: {prefixes} prefix, {torn} torn, {reordered} reordered");
+        var sweep = new CrashSweep(baseImage, device.Writes, device.Flushes, PackFixture.Sector);
+        sweep.Run(start.Writes, (image, point, label) => Check(image, point, ackList, label));
+        output.WriteLine($"concurrent crash sweep (seed {seed}): {Writers} writers, {gcs} gcs, {ackList.Count} acknowledged commits, {device.Writes.Count} writes, {device.Flushes} flushes; {sweep.Summary()}");
         Assert.True(gcs >= 5, $"only {gcs} gcs ran during the workload");
-        Assert.True(prefixes > 300, $"only {prefixes} crash points");
+        Assert.True(sweep.Prefixes > 300, $"only {sweep.Prefixes} crash points");
     }
 
-    private static void Check(byte[] image, List<Ack> acks, int durableWrites, string label)
+    private static void Check(byte[] image, CrashPoint point, List<Ack> acks, string label)
     {
+        var due = acks.Where(a => point.Covers(a.Mark)).ToList();
         using var pack = PackFixture.Reopen(image, new PackOptions { ReadOnly = true });
         var fsck = pack.Fsck(NativeSchema.Instance);
         Assert.True(fsck.IsClean, $"{label}: fsck: {string.Join("; ", fsck.Problems)} (root {pack.File.Current})");
         using var repo = PackFixture.Repo(pack);
-        foreach (var ack in acks.Where(a => a.Writes <= durableWrites))
+        foreach (var ack in due)
         {
             Assert.True(repo.TryGetBranch(ack.Branch, out var head), $"{label}: branch {ack.Branch} is missing");
-            Assert.True(repo.Objects.Contains(ack.Commit) && repo.IsAncestor(ack.Commit, head), $"{label}: acknowledged commit {ack.Commit} on {ack.Branch} is not in the recovered history");
+            Assert.True(repo.Objects.Contains(ack.Commit) && repo.IsAncestor(ack.Commit, head), $"{label}: commit {ack.Commit} on {ack.Branch}, acknowledged at {ack.Mark}, is not in the recovered history");
         }
     }
 }

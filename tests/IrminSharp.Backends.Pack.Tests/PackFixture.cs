@@ -17,6 +17,6 @@ internal static class PackFixture
     public static Repository<long> Repo(PackStore pack) =>
         Repository<long>.Open(pack.Objects, pack.Refs, CounterContents.Instance);
 
-    public static PackStore Reopen(byte[] image, PackOptions? options = null) =>
-        PackStore.Open(MemoryBlockDevice.FromImage(image, Sector), options, "reopened pack");
+    public static PackStore Reopen(byte[] image, PackOptions? options = null, int sectorSize = Sector) =>
+        PackStore.Open(MemoryBlockDevice.FromImage(image, sectorSize, recordWrites: false), options, "reopened pack");
 }

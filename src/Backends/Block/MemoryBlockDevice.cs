@@ -10,6 +10,7 @@ public sealed class MemoryBlockDevice : IBlockDevice
 {
     private readonly Lock gate = new();
     private readonly byte[] image;
+    private readonly byte[]? initial;
     private readonly List<WriteRecord> writes = [];
     private int flushes;
 
@@ -34,6 +35,7 @@ public sealed class MemoryBlockDevice : IBlockDevice
         SectorCount = image.Length / sectorSize;
         IsReadOnly = readOnly;
         RecordWrites = recordWrites;
+        initial = recordWrites ? (byte[])image.Clone() : null;
     }
 
     /// <inheritdoc/>
@@ -86,6 +88,45 @@ public sealed class MemoryBlockDevice : IBlockDevice
         lock (gate)
         {
             return (byte[])image.Clone();
+        }
+    }
+
+    /// <summary>
+    /// The device's position now, read atomically: writes issued and flushes completed. Taken when
+    /// an operation returns, it is the operation's acknowledgement (see <see cref="CrashPoint.Covers"/>).
+    /// </summary>
+    public DeviceMark Mark()
+    {
+        lock (gate)
+        {
+            return new DeviceMark(writes.Count, flushes);
+        }
+    }
+
+    /// <summary>
+    /// What a power loss now would surely leave: the image at creation with only the writes a
+    /// completed flush made durable, in order (none of the writes issued since the last flush).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The device does not record its writes.</exception>
+    public byte[] DurableImage()
+    {
+        lock (gate)
+        {
+            if (initial is null)
+            {
+                throw new InvalidOperationException("The durable image needs a device that records its writes.");
+            }
+
+            var durable = (byte[])initial.Clone();
+            foreach (var write in writes)
+            {
+                if (write.FlushesBefore < flushes)
+                {
+                    write.Data.Span.CopyTo(durable.AsSpan((int)(write.Sector * SectorSize)));
+                }
+            }
+
+            return durable;
         }
     }
 
