@@ -97,8 +97,8 @@ public sealed class ConcurrentCrashSweepTests(ITestOutputHelper output)
                     acks.Enqueue(new Ack(device.Mark(), branch, acked!.Hash));
 
                     // Every few commits, wait for a gc to end, so that gcs run between the writers'
-                    // commits however the threads are scheduled.
-                    if (i % 8 == 7)
+                    // commits however the threads are scheduled (five waits each: at least five gcs).
+                    if (i % 6 == 5)
                     {
                         var seen = Volatile.Read(ref gcs);
                         SpinWait.SpinUntil(() => Volatile.Read(ref gcs) > seen || !failures.IsEmpty, TimeSpan.FromSeconds(30));
