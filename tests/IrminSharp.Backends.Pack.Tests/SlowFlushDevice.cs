@@ -22,11 +22,16 @@ internal sealed class SlowFlushDevice(IBlockDevice inner, int flushMilliseconds 
 
     public void Write(long sector, ReadOnlySpan<byte> buffer) => inner.Write(sector, buffer);
 
+    /// <summary>
+    /// Makes durable what was written before the call, then takes its time to return, as a disk's
+    /// cache flush does: a write issued while it runs is not covered (it belongs to the next
+    /// flush's epoch), so a writer that counts on a flush already under way is caught.
+    /// </summary>
     public void Flush()
     {
+        inner.Flush();
         Thread.Sleep(flushMilliseconds);
         Interlocked.Increment(ref flushes);
-        inner.Flush();
     }
 
     public void Dispose() => inner.Dispose();
