@@ -36,7 +36,7 @@ public sealed class MissingObjectPushTests : IDisposable
             {
                 await StartPushAsync(link);
                 await SendNeededAsync(link, @case.Source, @case.HostileObjects);
-                var frame = await link.ReceiveAsync();
+                var frame = await ReplyAsync(link);
                 Assert.True(frame is not null, "the server hung up without an error message");
                 Assert.Equal(HandBuiltMessage.Error, frame.Type);
                 var (kind, message) = HandBuiltMessage.ReadError(frame.Body);
@@ -77,6 +77,20 @@ public sealed class MissingObjectPushTests : IDisposable
             Assert.True(frame.Type == HandBuiltMessage.RefUpdated, frame.Type == HandBuiltMessage.Error ? $"refused: {HandBuiltMessage.ReadError(frame.Body)}" : $"message type {frame.Type}");
             Assert.True(server.Refs.TryRead("heads/main", out var main) && main == @case.Honest);
         });
+    }
+
+    /// <summary>The server's next message; fails saying so if it sends none (it accepted the objects and waits for more).</summary>
+    private static async Task<Frame?> ReplyAsync(PeerLink link)
+    {
+        try
+        {
+            return await link.ReceiveAsync();
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"the server accepted the objects: it sent nothing for {PeerLink.ReadTimeout.TotalSeconds} s, waiting for the rest of the push");
+            throw;
+        }
     }
 
     private static async Task StartPushAsync(PeerLink link)
