@@ -20,6 +20,7 @@ public sealed class GcConcurrencyTests
         var garbage = repo.Main.Set("b", 7);
         Assert.True(repo.Main.TrySetHead(garbage.Hash, start.Hash));
         Exception? writerFailure = null;
+        var writerDoneDuringTheWalk = false;
         var schema = new HookedSchema(() =>
         {
             var writer = new Thread(() =>
@@ -36,10 +37,13 @@ public sealed class GcConcurrencyTests
             writer.Start();
 
             // Code as it was held the commit path during the walk: the writer then waits for gc.
-            writer.Join(TimeSpan.FromSeconds(2));
+            writerDoneDuringTheWalk = writer.Join(TimeSpan.FromSeconds(10));
         });
 
         pack.Gc(schema);
+
+        // The hard case happened: the garbage was re-created while gc walked, not after.
+        Assert.True(writerDoneDuringTheWalk, "the writer did not finish during gc's walk");
         SpinWait.SpinUntil(() => repo.Main.Head?.Info.Message == "recreate", TimeSpan.FromSeconds(10));
         Assert.Null(writerFailure);
         Assert.Equal(7, repo.Main.Get("b"));
@@ -60,14 +64,16 @@ public sealed class GcConcurrencyTests
         Assert.True(repo.Main.TrySetHead(old.Hash, start.Hash));
 
         // "old" is garbage when gc starts; during the walk a writer names it with a new branch.
+        var writerDoneDuringTheWalk = false;
         var schema = new HookedSchema(() =>
         {
             var t = new Thread(() => repo.Refs.CompareAndSwap("heads/side", null, old.Hash, out _));
             t.Start();
-            t.Join(TimeSpan.FromSeconds(2));
+            writerDoneDuringTheWalk = t.Join(TimeSpan.FromSeconds(10));
         });
 
         pack.Gc(schema);
+        Assert.True(writerDoneDuringTheWalk, "the branch was not created during gc's walk");
         SpinWait.SpinUntil(() => repo.TryGetBranch("side", out _), TimeSpan.FromSeconds(10));
         Assert.Equal(1, repo.Branch("side").Get("x"));
         Assert.True(pack.Fsck(NativeSchema.Instance).IsClean);

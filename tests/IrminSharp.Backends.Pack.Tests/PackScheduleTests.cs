@@ -48,6 +48,7 @@ public sealed class PackScheduleTests(ITestOutputHelper output)
         const int Commits = 3;
         World? world = null;
         var rootsChecked = 0;
+        var merges = 0;
         var merge = new TransactionOptions { Strategy = TransactionStrategy.Merge };
         // IRMIN_SCHEDULES=N (and IRMIN_SCHEDULE_SEED) explore more (a deep run); CI explores the default.
         var schedules = int.TryParse(Environment.GetEnvironmentVariable("IRMIN_SCHEDULES"), out var n) ? n : 600;
@@ -87,6 +88,9 @@ public sealed class PackScheduleTests(ITestOutputHelper output)
         Action<ScheduleRun> check = _ =>
         {
             var w = world!;
+
+            // Count the hard cases: a transaction that lost the race was merged in (two parents).
+            merges += w.Repo.Main.Log().Count(c => c.Parents.Length == 2);
             Assert.Equal(Commits, w.Repo.Main.Get("a"));
             Assert.Equal(Commits, w.Repo.Main.Get("b"));
             Assert.Equal(7, w.Repo.Main.Get("g"));
@@ -120,9 +124,10 @@ public sealed class PackScheduleTests(ITestOutputHelper output)
 
         var result = ScheduleExplorer.Explore(new ExploreOptions { Schedules = schedules, Seed = seed }, setup, check);
         world?.Dispose();
-        output.WriteLine($"schedule exploration: {result.Schedules} schedules, {result.DistinctInterleavings} distinct interleavings of two writers, a garbage re-creator and two gcs, {rootsChecked} durable roots checked ({result})");
+        output.WriteLine($"schedule exploration: {result.Schedules} schedules, {result.DistinctInterleavings} distinct interleavings of two writers, a garbage re-creator and two gcs, {rootsChecked} durable roots checked, {merges} merges of a transaction that lost the race ({result})");
         Assert.Equal(schedules, result.Schedules);
         Assert.True(result.DistinctInterleavings > 10, result.ToString());
+        Assert.True(merges > 0, "no transaction ever lost the race for the head: the merge path was not explored");
     }
 
     [Fact]
@@ -130,6 +135,7 @@ public sealed class PackScheduleTests(ITestOutputHelper output)
     {
         World? world = null;
         Hash garbage = default;
+        int foundBeforeTheGc = 0, goneBeforeTheRead = 0;
         var result = ScheduleExplorer.Explore(new ExploreOptions { Schedules = 300, Seed = 3 }, run =>
         {
             world?.Dispose();
@@ -142,7 +148,16 @@ public sealed class PackScheduleTests(ITestOutputHelper output)
             [
                 () =>
                 {
-                    w.Pack.Objects.TryRead(garbage, out _);
+                    // Counted: reads that still found the garbage and reads the gc got to first.
+                    if (w.Pack.Objects.TryRead(garbage, out _))
+                    {
+                        foundBeforeTheGc++;
+                    }
+                    else
+                    {
+                        goneBeforeTheRead++;
+                    }
+
                     w.Pack.Objects.TryRead(garbage, out _);
                 },
                 () => w.Pack.Gc(NativeSchema.Instance),
@@ -155,6 +170,9 @@ public sealed class PackScheduleTests(ITestOutputHelper output)
             Assert.False(world.Pack.Objects.Contains(garbage));
         });
         world?.Dispose();
-        output.WriteLine($"schedule exploration: {result.Schedules} schedules, {result.DistinctInterleavings} distinct interleavings of a read racing a gc");
+        output.WriteLine($"schedule exploration: {result.Schedules} schedules, {result.DistinctInterleavings} distinct interleavings of a read racing a gc; the first read found the garbage in {foundBeforeTheGc}, the gc had removed it in {goneBeforeTheRead}");
+
+        // The race was run both ways: reads before the gc (which filled the caches) and after.
+        Assert.True(foundBeforeTheGc > 0 && goneBeforeTheRead > 0, $"the read never raced the gc: found {foundBeforeTheGc}, gone {goneBeforeTheRead}");
     }
 }

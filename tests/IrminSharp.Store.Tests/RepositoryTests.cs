@@ -2,10 +2,11 @@ using IrminSharp.Backends.Memory;
 using IrminSharp.Merge;
 using IrminSharp.Store;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace IrminSharp.Store.Tests;
 
-public sealed class RepositoryTests
+public sealed class RepositoryTests(ITestOutputHelper output)
 {
     private static Repository<string> Strings() => MemoryRepository.Create(StringContents.Instance);
 
@@ -123,8 +124,10 @@ public sealed class RepositoryTests
         var main = repo.Main;
         main.Set("hits", 0);
         var options = new TransactionOptions { Strategy = TransactionStrategy.Merge, Message = "inc" };
+        using var start = new Barrier(8);
         var threads = Enumerable.Range(0, 8).Select(_ => new Thread(() =>
         {
+            start.SignalAndWait();
             for (var i = 0; i < 500; i++)
             {
                 main.Transact(tx => tx.Set("hits", tx.Get("hits") + 1), options);
@@ -133,6 +136,14 @@ public sealed class RepositoryTests
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
         Assert.Equal(4000, main.Get("hits"));
+
+        // The hard case happened: a transaction found the head moved and was merged in (a merge
+        // commit has two parents). Without one, the test proves nothing about the merge strategy.
+        var history = main.Log().ToList();
+        var merges = history.Count(c => c.Parents.Length == 2);
+        output.WriteLine($"{history.Count} commits, {merges} of them merges of a transaction that lost the race");
+        Assert.True(merges > 0, "no transaction lost a race to move the head: nothing was merged");
+        Assert.Equal(4001, history.Count - merges);
     }
 
     [Fact]

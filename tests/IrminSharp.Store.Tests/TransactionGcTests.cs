@@ -171,8 +171,10 @@ public sealed class TransactionGcTests
         var main = repo.Main;
         main.Set("a", "1");
         var armed = true;
+        var swaps = 0;
         refs.BeforeSwap = () =>
         {
+            swaps++;
             if (armed)
             {
                 armed = false;
@@ -183,6 +185,7 @@ public sealed class TransactionGcTests
         Assert.True(main.TestAndSet("a", Option<string>.Some("1"), Option<string>.Some("2")));
 
         Assert.Equal("2", main.Get("a"));
+        Assert.True(swaps >= 2, $"{swaps} swap: the gc did not make the first one fail, so nothing was retried");
         AssertClosed(repo);
     }
 
@@ -198,8 +201,10 @@ public sealed class TransactionGcTests
         var dev = repo.Branch("dev").Set("b", "2");
         main.Set("c", "3");
         var armed = true;
+        var swaps = 0;
         refs.BeforeSwap = () =>
         {
+            swaps++;
             if (armed)
             {
                 armed = false;
@@ -213,6 +218,7 @@ public sealed class TransactionGcTests
         Assert.Equal(merged.Hash, main.HeadHash);
         Assert.Equal("2", main.Get("b"));
         Assert.Equal("3", main.Get("c"));
+        Assert.True(swaps >= 2, $"{swaps} swap: the gc did not make the first one fail, so nothing was retried");
         AssertClosed(repo);
     }
 }

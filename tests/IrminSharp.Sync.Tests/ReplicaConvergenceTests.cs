@@ -1,6 +1,7 @@
 using IrminSharp.Store;
 using IrminSharp.Sync;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace IrminSharp.Sync.Tests;
 
@@ -9,7 +10,7 @@ namespace IrminSharp.Sync.Tests;
 /// random moments; once everyone has pulled and pushed, all hold the same commit and every
 /// counter is the sum of every increment made anywhere.
 /// </summary>
-public sealed class ReplicaConvergenceTests
+public sealed class ReplicaConvergenceTests(ITestOutputHelper output)
 {
     [Theory]
     [InlineData(1)]
@@ -31,6 +32,7 @@ public sealed class ReplicaConvergenceTests
         }
 
         var random = new Random(seed);
+        var diverged = 0;
         var expected = new Dictionary<string, long>();
         var paths = new[] { "x", "y", "dir/z", "dir/w" };
         for (var step = 0; step < 60; step++)
@@ -49,6 +51,7 @@ public sealed class ReplicaConvergenceTests
                     catch (SyncException e) when (e.Kind == SyncErrorKind.Diverged)
                     {
                         // Someone pushed first; this device merges at a later pull.
+                        diverged++;
                     }
 
                     break;
@@ -78,6 +81,12 @@ public sealed class ReplicaConvergenceTests
         {
             Assert.Equal(sum, hub.Main.Get(StorePath.Parse(path)));
         }
+
+        // The hard case happened: the devices' histories diverged and were merged (a merge
+        // commit has two parents); fast-forwards alone would prove nothing about merging.
+        var merges = hub.Log(hub.Main.HeadHash!.Value).Count(c => c.Parents.Length == 2);
+        output.WriteLine($"seed {seed}: {diverged} pushes refused as diverged during the random steps, {merges} merge commits in the hub's history");
+        Assert.True(merges > 0, "the devices never diverged: nothing was merged");
 
         ObjectGraph.Reachable(a.Objects, [a.Main.HeadHash!.Value]);
         ObjectGraph.Reachable(hub.Objects, [hub.Main.HeadHash!.Value]);
