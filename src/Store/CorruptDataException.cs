@@ -20,4 +20,7 @@ public sealed class CorruptDataException : IrminException
 
     /// <summary>What is wrong.</summary>
     public string Reason { get; }
+
+    /// <summary>The object that cannot be read because of the damage, when one is known.</summary>
+    public Hash? Object { get; init; }
 }

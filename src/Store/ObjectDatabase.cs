@@ -44,9 +44,13 @@ public sealed class ObjectDatabase
     /// <summary>Whether an object is present.</summary>
     public bool Contains(Hash hash) => Store.Contains(hash);
 
-    /// <summary>Reads an encoded object, or throws <see cref="ObjectNotFoundException"/>.</summary>
+    /// <summary>
+    /// Reads an encoded object and checks that it hashes to <paramref name="hash"/>; throws
+    /// <see cref="ObjectNotFoundException"/> when absent and <see cref="CorruptDataException"/>
+    /// (naming the object) when the bytes are not the object's.
+    /// </summary>
     public ReadOnlyMemory<byte> ReadRaw(Hash hash, string what = "object") =>
-        Store.TryRead(hash, out var bytes) ? bytes : throw new ObjectNotFoundException(hash, what);
+        Store.TryRead(hash, out var bytes) ? Verified(hash, bytes) : throw new ObjectNotFoundException(hash, what);
 
     /// <summary>Reads a node (flat or inner).</summary>
     public NodeObject ReadNode(Hash hash)
@@ -134,7 +138,7 @@ public sealed class ObjectDatabase
             return true;
         }
 
-        if (!Store.TryRead(hash, out var bytes) || bytes.IsEmpty || Schema.KindOf(bytes.Span, hash) != ObjectKind.Commit)
+        if (!Store.TryRead(hash, out var bytes) || Verified(hash, bytes).IsEmpty || Schema.KindOf(bytes.Span, hash) != ObjectKind.Commit)
         {
             commit = null!;
             return false;
@@ -231,6 +235,18 @@ public sealed class ObjectDatabase
         var fresh = new Caches(collections, cacheCapacity);
         var found = Interlocked.CompareExchange(ref caches, fresh, current);
         return ReferenceEquals(found, current) ? fresh : found;
+    }
+
+    /// <summary>
+    /// The bytes a store returned for <paramref name="hash"/>, once they hash to it: a store's own
+    /// checks (a record CRC) cover its medium, this one covers everything between.
+    /// </summary>
+    private ReadOnlyMemory<byte> Verified(Hash hash, ReadOnlyMemory<byte> bytes)
+    {
+        var actual = Schema.ComputeHash(bytes.Span);
+        return actual == hash
+            ? bytes
+            : throw new CorruptDataException($"object {hash}", -1, $"the stored bytes hash to {actual}") { Object = hash };
     }
 
     private static ArrayBufferWriter<byte> Scratch()

@@ -9,9 +9,10 @@ namespace IrminSharp.Backends.Pack;
 /// location by hash and enumerates every entry in hash order.
 /// </summary>
 /// <remarks>
-/// Opening reads the root record's header and either the single segment's fanout or the whole
-/// (small) directory; a segment listed by a directory is opened (header, fanout, first and last
-/// entries checked) on its first use, so opening costs at most one segment whatever the index size.
+/// Opening reads the root record's header and either the single segment (its record CRC checked)
+/// or the whole (small) directory; a segment listed by a directory is opened (record CRC, header,
+/// fanout, first and last entries checked) on its first use, so opening costs at most one segment
+/// whatever the index size.
 /// Lookups are safe from several threads. Decoded buckets are cached, at most about 65,536 for the
 /// whole index. Damage found at open or on use throws <see cref="CorruptDataException"/> naming
 /// the record's log position.
@@ -68,6 +69,7 @@ internal sealed class CheckpointIndex
         var magic = head.Slice(RecordHeader.Size, 8);
         if (magic.SequenceEqual(CheckpointSegment.Magic))
         {
+            CheckRecordChecksum(log, rootPosition, rootLength, where);
             var single = CheckpointSegment.Open(log, rootPosition + RecordHeader.Size, rootLength - RecordHeader.Size, where);
             return new CheckpointIndex(log, where, null, single);
         }
@@ -144,6 +146,21 @@ internal sealed class CheckpointIndex
         }
     }
 
+    /// <summary>
+    /// Reads a whole segment record and checks its CRC, once, when the segment is first opened: its
+    /// entries carry no checksum of their own, and a damaged entry would otherwise make an object
+    /// look absent or send a look-up to the wrong record.
+    /// </summary>
+    private static void CheckRecordChecksum(RingLog log, long position, long length, string where)
+    {
+        var record = new byte[length];
+        log.Read(position, record);
+        if (!RecordHeader.ChecksumMatches(record))
+        {
+            throw new CorruptDataException(where, position, "an index checkpoint segment record fails its checksum");
+        }
+    }
+
     private CheckpointSegment Segment(int s)
     {
         var segment = Volatile.Read(ref segments[s]);
@@ -165,6 +182,7 @@ internal sealed class CheckpointIndex
         Span<byte> head = stackalloc byte[RecordHeader.Size];
         log.Read(position, head);
         CheckRecordHeader(head, position, listed.Location.Length, where);
+        CheckRecordChecksum(log, position, listed.Location.Length, where);
         var segment = CheckpointSegment.Open(log, position + RecordHeader.Size, listed.Location.Length - RecordHeader.Size, where);
         if (segment.Count != listed.Count)
         {

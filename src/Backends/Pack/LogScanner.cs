@@ -22,7 +22,7 @@ internal sealed class LogScanner
     /// <summary>What the scanner found at a position.</summary>
     public enum Finding
     {
-        /// <summary>A whole record whose checksum matches (wrap padding is not checksummed).</summary>
+        /// <summary>A whole record whose checksum matches (of wrap padding, only the header is checked).</summary>
         Record,
 
         /// <summary>Zeros to the end of the sector: the padding after a batch.</summary>
@@ -86,6 +86,13 @@ internal sealed class LogScanner
 
             if (h.Kind == RecordKind.WrapPadding)
             {
+                if (!RecordHeader.IsWrapPadding(buffer.AsSpan(at, RecordHeader.Size), log.UntilWrap(position)))
+                {
+                    visit(position, Finding.DamagedHeader, header, buffer.AsSpan(at, RecordHeader.Size));
+                    position = NextSector(position + 1);
+                    continue;
+                }
+
                 visit(position, Finding.Record, h, default);
                 position += h.TotalLength;
                 continue;

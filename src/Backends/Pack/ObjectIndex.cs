@@ -9,6 +9,7 @@ namespace IrminSharp.Backends.Pack;
 internal sealed class ObjectIndex
 {
     private readonly Dictionary<Hash, Location> tail = [];
+    private readonly List<long> damage = [];
 
     public ObjectIndex(CheckpointIndex? checkpoint) => Checkpoint = checkpoint;
 
@@ -22,6 +23,26 @@ internal sealed class ObjectIndex
         tail.TryGetValue(hash, out location) || (Checkpoint is { } c && c.TryFind(hash, out location));
 
     public bool Contains(Hash hash) => TryFind(hash, out _);
+
+    /// <summary>
+    /// Notes a damaged record the tail scan skipped: the objects it (and the rest of its sector)
+    /// held are not indexed, so a miss may be damage rather than absence.
+    /// </summary>
+    public void RecordDamage(long position) => damage.Add(position);
+
+    /// <summary>The first damaged record the tail scan skipped at or after <paramref name="logStart"/>, if any.</summary>
+    public long? FirstDamage(long logStart)
+    {
+        foreach (var position in damage)
+        {
+            if (position >= logStart)
+            {
+                return position;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Records where an object is; a later location of the same object replaces an earlier one.</summary>
     public void Record(Hash hash, Location location) => tail[hash] = location;

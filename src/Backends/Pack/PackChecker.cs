@@ -42,7 +42,9 @@ internal static class PackChecker
             var problems = ImmutableArray.CreateBuilder<FsckProblem>();
             // A reader that fell back still sees the damage; a writer that recovered has already
             // written a root over it.
-            if (file.RecoveryNote is { } note && file.IsReadOnly)
+            // A damaged superblock copy alone is not reported here (only in the note): a crash
+            // that tears a superblock write leaves the same bytes, and that is no fault.
+            if (file.FellBack && file.RecoveryNote is { } note && file.IsReadOnly)
             {
                 problems.Add(new FsckProblem(-1, "superblock", note));
             }

@@ -51,8 +51,14 @@ internal sealed class PackFile : IDisposable
 
     public string Where => where;
 
-    /// <summary>Set when open fell back to an older root because the newest was damaged.</summary>
+    /// <summary>
+    /// Set when open fell back to an older root because the newest was damaged, or found a
+    /// superblock copy damaged (torn by a crash, or corrupt).
+    /// </summary>
     public string? RecoveryNote { get; private set; }
+
+    /// <summary>Whether open fell back to the previous root because the newest one's refs or index were damaged.</summary>
+    public bool FellBack { get; private set; }
 
     public RingLog Log => log;
 
@@ -101,8 +107,8 @@ internal sealed class PackFile : IDisposable
         try
         {
             var log = new RingLog(device, where);
-            var root = PackRoot.LoadNewest(log, device, options, where, out var note);
-            var pack = new PackFile(device, options, where, writerLock, root) { RecoveryNote = note };
+            var root = PackRoot.LoadNewest(log, device, options, where, out var note, out var fellBack);
+            var pack = new PackFile(device, options, where, writerLock, root) { RecoveryNote = note, FellBack = fellBack };
             if (!options.ReadOnly)
             {
                 pack.pipeline.ClaimWriter();
@@ -130,6 +136,7 @@ internal sealed class PackFile : IDisposable
             Location location;
             long seen;
             bool found;
+            long? damage;
             using (state.Gate.EnterScope())
             {
                 if (state.Pending.TryGetValue(hash, out var fresh))
@@ -139,7 +146,7 @@ internal sealed class PackFile : IDisposable
                 }
 
                 seen = state.Collections;
-                found = state.Index.TryFind(hash, out location);
+                found = FindInIndex(hash, out location, out damage);
             }
 
             if (!found)
@@ -149,6 +156,11 @@ internal sealed class PackFile : IDisposable
                 if (attempt == 0 && options.ReadOnly && Refresh())
                 {
                     continue;
+                }
+
+                if (damage is { } at)
+                {
+                    throw new CorruptDataException(where, at, $"object {hash} is not indexed, and the log holds a damaged record the index skipped at {at}: it may be that object (run fsck)") { Object = hash };
                 }
 
                 encoded = default;
@@ -178,6 +190,30 @@ internal sealed class PackFile : IDisposable
             encoded = payload;
             return true;
         }
+    }
+
+    /// <summary>
+    /// Looks an object up (under the state's gate). Damage met on the way (an index checkpoint
+    /// segment that fails its checks) is a <see cref="CorruptDataException"/> naming the object;
+    /// a miss returns the first damaged record the tail scan skipped, if any.
+    /// </summary>
+    private bool FindInIndex(Hash hash, out Location location, out long? damage)
+    {
+        try
+        {
+            damage = null;
+            if (state.Index.TryFind(hash, out location))
+            {
+                return true;
+            }
+        }
+        catch (CorruptDataException e) when (e.Object is null)
+        {
+            throw new CorruptDataException(where, e.Offset, $"object {hash} cannot be located: {e.Reason}", e) { Object = hash };
+        }
+
+        damage = state.Index.FirstDamage(state.Superblock.LogStart);
+        return false;
     }
 
     public bool Contains(Hash hash)

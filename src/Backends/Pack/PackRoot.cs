@@ -12,9 +12,9 @@ internal sealed record PackRoot(Superblock Superblock, RefTable Refs, ObjectInde
     /// <see cref="PackOptions.RecoverDamagedRoot"/> asks for the previous root, and then
     /// <paramref name="note"/> says so. An I/O error is reported as it is, never taken for damage.
     /// </summary>
-    public static PackRoot LoadNewest(RingLog log, IBlockDevice device, PackOptions options, string where, out string? note)
+    public static PackRoot LoadNewest(RingLog log, IBlockDevice device, PackOptions options, string where, out string? note, out bool fellBack)
     {
-        var candidates = SuperblockPair.ReadValid(device);
+        var candidates = SuperblockPair.ReadValid(device, out var damagedCopy);
         if (candidates.Count == 0)
         {
             throw new CorruptDataException(where, 0, "no valid superblock: this is not an IrminSharp pack, or both superblocks are damaged");
@@ -23,7 +23,13 @@ internal sealed record PackRoot(Superblock Superblock, RefTable Refs, ObjectInde
         // A root made for a larger device (a truncated image, the wrong device) is never used.
         SuperblockPair.CheckGeometry(candidates[0], device, where);
 
-        note = null;
+        // A copy that holds data but fails its checks may have been the newest root (damaged after
+        // it was written) or a root whose write a crash tore: the two cannot be told apart, so open
+        // the valid copy and say so.
+        note = damagedCopy is { } bad
+            ? $"the superblock copy in sector {bad} is damaged (a write torn by a crash, or corruption); opened generation {candidates[0].Generation} from the other copy, and anything a newer root in sector {bad} held is lost"
+            : null;
+        fellBack = false;
         PackRoot root;
         try
         {
@@ -45,6 +51,7 @@ internal sealed record PackRoot(Superblock Superblock, RefTable Refs, ObjectInde
             SuperblockPair.CheckGeometry(candidates[1], device, where);
             root = Load(log, candidates[1], where);
             note = $"the newest root (generation {newest}) could not be read ({damage.Reason}); opened the previous root, generation {previous}";
+            fellBack = true;
 
             // A writer's next root must supersede the damaged one, or the next open would pick it again.
             root = root with { Superblock = root.Superblock with { Generation = Math.Max(newest, previous) } };
@@ -83,10 +90,15 @@ internal sealed record PackRoot(Superblock Superblock, RefTable Refs, ObjectInde
         var from = superblock.CheckpointLength > 0 ? superblock.CheckpointCovers : superblock.LogStart;
         new LogScanner(log).Scan(from, superblock.LogEnd, (position, finding, header, _) =>
         {
-            // Damage in the tail is skipped here and reported by fsck.
+            // Damage in the tail is skipped here and reported by fsck; the index remembers it, so
+            // that reading an object it hid is an error naming the object, not a missing object.
             if (finding == LogScanner.Finding.Record && header is { Kind: RecordKind.Object } h)
             {
                 index.Record(h.Hash, new Location(position, h.TotalLength));
+            }
+            else if (finding is LogScanner.Finding.DamagedHeader or LogScanner.Finding.ChecksumMismatch or LogScanner.Finding.DamagedPadding)
+            {
+                index.RecordDamage(position);
             }
         });
         return new PackRoot(superblock, refs, index, journal);

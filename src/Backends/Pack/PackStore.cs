@@ -43,7 +43,10 @@ public sealed class PackStore : IDisposable
     /// <summary>The content type name recorded at creation.</summary>
     public string ContentType => File.Current.ContentType;
 
-    /// <summary>Set when opening fell back to the previous root because the newest was damaged.</summary>
+    /// <summary>
+    /// Set when opening fell back to the previous root because the newest was damaged, or found a
+    /// superblock copy damaged (torn by a crash, or corrupt): what a newer root held may be lost.
+    /// </summary>
     public string? RecoveryNote => File.RecoveryNote;
 
     /// <summary>What the pack is on, for messages.</summary>

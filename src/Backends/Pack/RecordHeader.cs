@@ -49,6 +49,27 @@ internal readonly record struct RecordHeader(RecordKind Kind, int PayloadLength,
         return new RecordHeader((RecordKind)bytes[0], length, Hash.FromBytes(bytes.Slice(8, 32)));
     }
 
+    /// <summary>
+    /// Whether <paramref name="header"/> is the header of wrap padding reaching exactly to the end
+    /// of the ring, <paramref name="untilWrap"/> bytes away. Its payload is whatever the ring held
+    /// and is not checksummed, but its header is: it was written with a CRC over a zero length and
+    /// no hash, and the length set afterwards. A damaged kind byte that reads as wrap padding would
+    /// otherwise skip a record unchecked.
+    /// </summary>
+    public static bool IsWrapPadding(ReadOnlySpan<byte> header, long untilWrap)
+    {
+        if (header.Length < Size || header[0] != (byte)RecordKind.WrapPadding
+            || Size + (long)BinaryPrimitives.ReadInt32LittleEndian(header[4..]) != untilWrap)
+        {
+            return false;
+        }
+
+        Span<byte> canonical = stackalloc byte[Size];
+        header[..Size].CopyTo(canonical);
+        BinaryPrimitives.WriteInt32LittleEndian(canonical[4..], 0);
+        return ChecksumMatches(canonical);
+    }
+
     /// <summary>Whether a whole record (header and payload) has the CRC its header claims.</summary>
     public static bool ChecksumMatches(ReadOnlySpan<byte> record)
     {

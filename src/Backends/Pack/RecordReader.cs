@@ -18,7 +18,7 @@ internal static class RecordReader
         if (location.Length < RecordHeader.Size || location.Length > RecordHeader.Size + RecordHeader.MaxPayload
             || location.Offset < 0 || location.Length > log.UntilWrap(location.Offset))
         {
-            throw new CorruptDataException(where, location.Offset, $"the {Describe(kind, hash)} record has an impossible location or length {location.Length}");
+            throw new CorruptDataException(where, location.Offset, $"the {Describe(kind, hash)} record has an impossible location or length {location.Length}") { Object = Named(kind, hash) };
         }
 
         var record = new byte[location.Length];
@@ -26,12 +26,12 @@ internal static class RecordReader
         var header = RecordHeader.TryParse(record);
         if (header is not { } h || h.Kind != kind || h.TotalLength != location.Length || (kind == RecordKind.Object && h.Hash != hash))
         {
-            throw new CorruptDataException(where, location.Offset, $"the {Describe(kind, hash)} record header is damaged");
+            throw new CorruptDataException(where, location.Offset, $"the {Describe(kind, hash)} record header is damaged") { Object = Named(kind, hash) };
         }
 
         if (!RecordHeader.ChecksumMatches(record))
         {
-            throw new CorruptDataException(where, location.Offset, $"the {Describe(kind, hash)} fails its checksum");
+            throw new CorruptDataException(where, location.Offset, $"the {Describe(kind, hash)} record fails its checksum") { Object = Named(kind, hash) };
         }
 
         return record.AsSpan(RecordHeader.Size).ToArray();
@@ -75,6 +75,8 @@ internal static class RecordReader
         log.Read(position, rest);
         return rest.AsSpan().IndexOfAnyExcept((byte)0) < 0;
     }
+
+    private static Hash? Named(RecordKind kind, Hash hash) => kind == RecordKind.Object ? hash : null;
 
     /// <summary>"object HASH" for objects, else the record kind in words.</summary>
     public static string Describe(RecordKind kind, Hash hash) => kind == RecordKind.Object ? $"object {hash}" : kind.ToString().ToLowerInvariant();

@@ -14,16 +14,28 @@ internal static class SuperblockPair
     /// a read that fails is an <see cref="IOException"/>, never taken for a missing copy (else a
     /// transient error would hide the newest root and the next write would overwrite it).
     /// </summary>
-    public static List<Superblock> ReadValid(IBlockDevice device)
+    public static List<Superblock> ReadValid(IBlockDevice device) => ReadValid(device, out _);
+
+    /// <summary>
+    /// The valid copies, newest first, and in <paramref name="damaged"/> the sector of a copy that
+    /// holds data but is not a valid superblock for its sector (a torn write or corruption), if any.
+    /// A zeroed sector (sector 0 of a pack that has written only its first root) is not damage.
+    /// </summary>
+    public static List<Superblock> ReadValid(IBlockDevice device, out long? damaged)
     {
         var found = new List<Superblock>(2);
         var sector = new byte[device.SectorSize];
+        damaged = null;
         for (var i = 0; i < 2; i++)
         {
             device.Read(i, sector);
             if (Superblock.TryRead(sector) is { } sb && sb.Generation % 2 == i)
             {
                 found.Add(sb);
+            }
+            else if (sector.AsSpan().IndexOfAnyExcept((byte)0) >= 0)
+            {
+                damaged = i;
             }
         }
 
