@@ -32,7 +32,8 @@ public sealed class DeviceEdgeTests
 
         var read = Assert.Throws<IOException>(() => device.Read(3, Sectors(2)));
         Assert.Contains("at sector 4", read.Message, StringComparison.Ordinal);
-        Assert.Throws<IOException>(() => device.Write(5, Sectors(2)));
+        var sticky = Assert.Throws<IOException>(() => device.Write(5, Sectors(2)));
+        Assert.Contains("injected write error at sector 6", sticky.Message, StringComparison.Ordinal);
         device.Write(7, Sectors(2));
     }
 
@@ -55,7 +56,8 @@ public sealed class DeviceEdgeTests
     {
         using var device = NewDevice();
         Assert.Throws<ArgumentOutOfRangeException>(() => device.FailNextReads(1, sector: -1));
-        Assert.Throws<ArgumentOutOfRangeException>(() => device.FailNextWrites(1, sector: 32));
+        var outside = Assert.Throws<ArgumentOutOfRangeException>(() => device.FailNextWrites(1, sector: 32));
+        Assert.Contains("The device has 32 sectors.", outside.Message, StringComparison.Ordinal);
         device.FailNextReads(1, sector: 0);
         device.FailNextWrites(1, sector: 31);
         Assert.Throws<IOException>(() => device.Read(0, Sectors(1)));
@@ -81,6 +83,19 @@ public sealed class DeviceEdgeTests
         device.FailNextFlushes(1);
         var nextFlush = Assert.Throws<IOException>(device.Flush);
         Assert.Contains("transient flush error (0 more pending)", nextFlush.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_negative_power_cut_is_refused_and_a_flush_after_the_cut_says_so()
+    {
+        using var device = NewDevice();
+        var negative = Assert.Throws<ArgumentOutOfRangeException>(() => device.FailAfterWrites = -1);
+        Assert.Contains("A write count is not negative.", negative.Message, StringComparison.Ordinal);
+
+        device.FailAfterWrites = 1;
+        device.Write(0, Sectors(1));
+        var flush = Assert.Throws<IOException>(device.Flush);
+        Assert.Contains("injected fault: device lost power after 1 writes", flush.Message, StringComparison.Ordinal);
     }
 
     [Fact]
