@@ -9,10 +9,12 @@ namespace IrminSharp.Backends.Pack;
 /// location by hash and enumerates every entry in hash order.
 /// </summary>
 /// <remarks>
-/// Opening reads the root record's header and either the single segment (its record CRC checked)
-/// or the whole (small) directory; a segment listed by a directory is opened (record CRC, header,
-/// fanout, first and last entries checked) on its first use, so opening costs at most one segment
-/// whatever the index size.
+/// Opening reads the root record's header and either the single segment's fanout or the whole
+/// (small) directory; a segment listed by a directory is opened (header, fanout, first and last
+/// entries checked) on its first use, so opening costs at most one segment's fanout whatever the
+/// index size. A segment's entries carry no checksum of their own, so a segment's record CRC is
+/// checked, once, before a read's first miss in it is trusted (<see cref="VerifyMiss"/>) and before
+/// it is enumerated: a damaged entry could hide an object.
 /// Lookups are safe from several threads. Decoded buckets are cached, at most about 65,536 for the
 /// whole index. Damage found at open or on use throws <see cref="CorruptDataException"/> naming
 /// the record's log position.
@@ -25,15 +27,19 @@ internal sealed class CheckpointIndex
     private readonly string where;
     private readonly CheckpointDirectory? directory;
     private readonly CheckpointSegment?[] segments;
+    private readonly Location[] records;
+    private readonly bool[] verified;
     private readonly ConcurrentDictionary<long, (Hash[] Hashes, Location[] Locations)> buckets = new();
     private int cachedBuckets;
 
-    private CheckpointIndex(RingLog log, string where, CheckpointDirectory? directory, CheckpointSegment? single)
+    private CheckpointIndex(RingLog log, string where, CheckpointDirectory? directory, CheckpointSegment? single, Location singleRecord)
     {
         this.log = log;
         this.where = where;
         this.directory = directory;
         segments = directory is null ? [single] : new CheckpointSegment?[directory.Segments.Count];
+        records = directory is null ? [singleRecord] : [.. directory.Segments.Select(listed => listed.Location)];
+        verified = new bool[segments.Length];
         Count = directory?.TotalCount ?? single!.Count;
     }
 
@@ -69,9 +75,8 @@ internal sealed class CheckpointIndex
         var magic = head.Slice(RecordHeader.Size, 8);
         if (magic.SequenceEqual(CheckpointSegment.Magic))
         {
-            CheckRecordChecksum(log, rootPosition, rootLength, where);
             var single = CheckpointSegment.Open(log, rootPosition + RecordHeader.Size, rootLength - RecordHeader.Size, where);
-            return new CheckpointIndex(log, where, null, single);
+            return new CheckpointIndex(log, where, null, single, new Location(rootPosition, checked((int)rootLength)));
         }
 
         if (!magic.SequenceEqual(CheckpointDirectory.Magic))
@@ -93,7 +98,7 @@ internal sealed class CheckpointIndex
         }
 
         var decoded = CheckpointDirectory.Decode(record.AsSpan(RecordHeader.Size), rootPosition, logStart, where);
-        return new CheckpointIndex(log, where, decoded, null);
+        return new CheckpointIndex(log, where, decoded, null, default);
     }
 
     /// <summary>Finds the location of <paramref name="hash"/>; false when the index does not hold it.</summary>
@@ -126,11 +131,28 @@ internal sealed class CheckpointIndex
         return i >= 0;
     }
 
-    /// <summary>Every entry, in hash order across segments, read segment by segment.</summary>
+    /// <summary>
+    /// Checks, once per segment, the CRC of the segment that would hold <paramref name="hash"/>,
+    /// before a miss there is reported as absence: a damaged entry or fanout could hide an object.
+    /// A hit needs no such check (the record read there must carry the hash looked up), nor does a
+    /// writer's "is it stored?" (a hidden object is written again, and the newer copy wins).
+    /// </summary>
+    /// <exception cref="CorruptDataException">The segment fails its checksum.</exception>
+    public void VerifyMiss(Hash hash)
+    {
+        var s = directory is null ? 0 : directory.FindSegment(hash);
+        if (s >= 0)
+        {
+            EnsureVerified(s);
+        }
+    }
+
+    /// <summary>Every entry, in hash order across segments, read segment by segment, each segment's CRC checked first.</summary>
     public IEnumerable<(Hash Hash, Location Location)> Enumerate()
     {
         for (var s = 0; s < segments.Length; s++)
         {
+            EnsureVerified(s);
             foreach (var entry in Segment(s).Enumerate())
             {
                 yield return entry;
@@ -147,18 +169,26 @@ internal sealed class CheckpointIndex
     }
 
     /// <summary>
-    /// Reads a whole segment record and checks its CRC, once, when the segment is first opened: its
-    /// entries carry no checksum of their own, and a damaged entry would otherwise make an object
-    /// look absent or send a look-up to the wrong record.
+    /// Reads segment <paramref name="s"/>'s whole record and checks its CRC, the first time a miss
+    /// in it is about to be trusted or it is enumerated: a damaged entry or fanout would otherwise
+    /// make an object look absent. Done once per segment (two threads may both do it).
     /// </summary>
-    private static void CheckRecordChecksum(RingLog log, long position, long length, string where)
+    private void EnsureVerified(int s)
     {
-        var record = new byte[length];
-        log.Read(position, record);
+        if (Volatile.Read(ref verified[s]))
+        {
+            return;
+        }
+
+        var at = records[s];
+        var record = new byte[at.Length];
+        log.Read(at.Offset, record);
         if (!RecordHeader.ChecksumMatches(record))
         {
-            throw new CorruptDataException(where, position, "an index checkpoint segment record fails its checksum");
+            throw new CorruptDataException(where, at.Offset, $"index checkpoint segment {s} fails its checksum");
         }
+
+        Volatile.Write(ref verified[s], true);
     }
 
     private CheckpointSegment Segment(int s)
@@ -182,7 +212,6 @@ internal sealed class CheckpointIndex
         Span<byte> head = stackalloc byte[RecordHeader.Size];
         log.Read(position, head);
         CheckRecordHeader(head, position, listed.Location.Length, where);
-        CheckRecordChecksum(log, position, listed.Location.Length, where);
         var segment = CheckpointSegment.Open(log, position + RecordHeader.Size, listed.Location.Length - RecordHeader.Size, where);
         if (segment.Count != listed.Count)
         {

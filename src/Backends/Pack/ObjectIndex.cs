@@ -24,6 +24,9 @@ internal sealed class ObjectIndex
 
     public bool Contains(Hash hash) => TryFind(hash, out _);
 
+    /// <summary>Before a read reports <paramref name="hash"/> absent: see <see cref="CheckpointIndex.VerifyMiss"/>.</summary>
+    public void VerifyMiss(Hash hash) => Checkpoint?.VerifyMiss(hash);
+
     /// <summary>
     /// Notes a damaged record the tail scan skipped: the objects it (and the rest of its sector)
     /// held are not indexed, so a miss may be damage rather than absence.

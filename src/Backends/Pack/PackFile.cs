@@ -158,6 +158,11 @@ internal sealed class PackFile : IDisposable
                     continue;
                 }
 
+                using (state.Gate.EnterScope())
+                {
+                    VerifyMiss(hash);
+                }
+
                 if (damage is { } at)
                 {
                     throw new CorruptDataException(where, at, $"object {hash} is not indexed, and the log holds a damaged record the index skipped at {at}: it may be that object (run fsck)") { Object = hash };
@@ -209,12 +214,28 @@ internal sealed class PackFile : IDisposable
         }
         catch (CorruptDataException e) when (e.Object is null)
         {
-            throw new CorruptDataException(where, e.Offset, $"object {hash} cannot be located: {e.Reason}", e) { Object = hash };
+            throw Unlocatable(hash, e);
         }
 
         damage = state.Index.FirstDamage(state.Superblock.LogStart);
         return false;
     }
+
+    /// <summary>Under the state's gate: checks that a miss for <paramref name="hash"/> is no damaged index segment's doing.</summary>
+    private void VerifyMiss(Hash hash)
+    {
+        try
+        {
+            state.Index.VerifyMiss(hash);
+        }
+        catch (CorruptDataException e) when (e.Object is null)
+        {
+            throw Unlocatable(hash, e);
+        }
+    }
+
+    private CorruptDataException Unlocatable(Hash hash, CorruptDataException e) =>
+        new(where, e.Offset, $"object {hash} cannot be located: {e.Reason}", e) { Object = hash };
 
     public bool Contains(Hash hash)
     {
