@@ -78,7 +78,9 @@ public sealed class DurableSwapTests
 
         device.FailAfterWrites = null;
         var third = repo.Main.Set("k", 3);
-        Assert.True(heard.TryTake(out var change, TimeSpan.FromSeconds(10)));
+
+        // Watchers are told on the thread pool, which the parallel sweeps can keep busy for seconds.
+        Assert.True(heard.TryTake(out var change, TimeSpan.FromSeconds(60)));
         Assert.Equal(first.Hash, change.Old);
         Assert.Equal(third.Hash, change.New);
         using var reopened = PackFixture.Reopen(memory.SnapshotImage(), new PackOptions { ReadOnly = true });

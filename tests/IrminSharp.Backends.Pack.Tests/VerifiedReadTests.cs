@@ -44,6 +44,21 @@ public sealed class VerifiedReadTests
     }
 
     [Fact]
+    public void TailScan_ADamagedRecordEndingExactlyAtTheLogEnd_IsAMismatch()
+    {
+        // A batch whose last record fills its last sector ends the log with no padding after it:
+        // a torn or damaged last record must not pass as whole because nothing follows it.
+        var (image, _, position) = StoreWithContents(checkpointed: false);
+        var header = RecordHeader.TryParse(image.AsSpan((int)RecordByte(position), RecordHeader.Size))!.Value;
+        image[RecordByte(position) + RecordHeader.Size] ^= 0x01;
+        using var pack = PackFixture.Reopen(image, new PackOptions { ReadOnly = true });
+
+        var findings = new List<(long Position, LogScanner.Finding Finding)>();
+        new LogScanner(pack.File.Log).Scan(pack.File.Current.LogStart, position + header.TotalLength, (at, finding, _, _) => findings.Add((at, finding)));
+        Assert.Equal((position, LogScanner.Finding.ChecksumMismatch), findings[^1]);
+    }
+
+    [Fact]
     public void TailScan_ASupersededRefsRecordWithABadChecksum_IsNamedByFsck()
     {
         // Only the scan reads a refs record no root's chain reaches any more.
@@ -87,6 +102,37 @@ public sealed class VerifiedReadTests
         var e = Assert.Throws<CorruptDataException>(() => repo.Main.Get("k"));
         Assert.Equal(hash, e.Object);
         Assert.Contains(pack.Fsck(NativeSchema.Instance).Problems, p => p.Subject.Contains(hash.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void CommitRead_RecordWithAValidChecksumButOtherContent_IsCorruptDataNamingTheCommit()
+    {
+        // As above, for the head commit: both ways a commit is read (TryReadCommit, used by sync
+        // and history walks, and ReadCommit) must check the hash of what was read.
+        var device = PackFixture.NewDevice(sectors: 256);
+        Hash hash;
+        Location location;
+        using (var pack = PackFixture.Create(device))
+        using (var repo = PackFixture.Repo(pack))
+        {
+            repo.Main.Set("k", 1);
+            hash = repo.Main.Set("k", 2).Hash;
+            Assert.True(pack.File.TryLocate(hash, out location));
+        }
+
+        var image = device.SnapshotImage();
+        var at = RecordByte(location.Offset);
+        var header = RecordHeader.TryParse(image.AsSpan((int)at, RecordHeader.Size))!.Value;
+        var payload = image.AsSpan((int)at + RecordHeader.Size, header.PayloadLength).ToArray();
+        payload[^1] ^= 0x01;
+        RecordHeader.WriteRecord(image.AsSpan((int)at, header.TotalLength), RecordKind.Object, hash, payload);
+
+        using var reopened = PackFixture.Reopen(image, new PackOptions { ReadOnly = true });
+        using var again = PackFixture.Repo(reopened);
+        var tried = Assert.Throws<CorruptDataException>(() => again.Objects.TryReadCommit(hash, out _));
+        Assert.Equal(hash, tried.Object);
+        var read = Assert.Throws<CorruptDataException>(() => again.Objects.ReadCommit(hash));
+        Assert.Equal(hash, read.Object);
     }
 
     /// <summary>A pack whose "k" holds 5, the hash of that contents object, and its record's log position.</summary>
