@@ -30,6 +30,11 @@ public sealed class CrashImagesEdgeTests
         Assert.Equal("sectorSize", Assert.Throws<ArgumentException>(() => CrashImages.Prefix(new byte[8], [], 1, 0)).ParamName);
         Assert.Equal("sectorSize", Assert.Throws<ArgumentException>(() => CrashImages.Prefix(new byte[8], [], 0, 0)).ParamName);
 
+        // Image checks the image and the writes as Prefix does.
+        Assert.Equal("sectorSize", Assert.Throws<ArgumentException>(() => CrashImages.Image(new byte[(8 * S) + 1], Stream(), S, new CrashPoint(1, 0), [])).ParamName);
+        Assert.Equal("baseImage", Assert.Throws<ArgumentNullException>(() => CrashImages.Prefix(null!, Stream(), S, 0)).ParamName);
+        Assert.Equal("writes", Assert.Throws<ArgumentNullException>(() => CrashImages.Prefix(BaseImage, null!, S, 0)).ParamName);
+
         // Two-byte sectors are the smallest accepted.
         Assert.Equal(new byte[] { 0, 0, 7, 7 }, CrashImages.Prefix(new byte[4], [new WriteRecord(1, [7, 7], 0)], 2, 1));
     }
@@ -199,6 +204,12 @@ public sealed class CrashImagesEdgeTests
         WriteRecord[] one = [new(0, Enumerable.Repeat((byte)9, 30).ToArray(), 0)];
         var torn = CrashImages.Image(new byte[60], one, 30, new CrashPoint(1, 0), [0], Tear.Pieces(0, 0, 1 << 29, 1));
         Assert.Equal(Enumerable.Range(0, 60).Select(i => i == 29 ? (byte)9 : (byte)0).ToArray(), torn);
+
+        // Pieces of a later sector of the write land at their own offsets: 4-byte sectors in 2-byte
+        // pieces, a write of bytes 1..8 at sector 1 torn in its second sector, only piece 1 landed.
+        WriteRecord[] two = [new(1, [1, 2, 3, 4, 5, 6, 7, 8], 0)];
+        var later = CrashImages.Image(new byte[16], two, 4, new CrashPoint(1, 0), [0], Tear.Pieces(0, 1, 0b10, 2));
+        Assert.Equal(new byte[] { 0, 0, 0, 0, 1, 2, 3, 4, 0, 0, 7, 8, 0, 0, 0, 0 }, later);
 
         // 32 pieces cannot be masked in an int: refused even with no piece set.
         WriteRecord[] wide = [new(0, new byte[32], 0)];
