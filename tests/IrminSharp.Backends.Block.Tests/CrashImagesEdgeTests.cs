@@ -198,6 +198,13 @@ public sealed class CrashImagesEdgeTests
     }
 
     [Fact]
+    public void DurableImage_OfADeviceThatDoesNotRecord_SaysWhy()
+    {
+        var refused = Assert.Throws<InvalidOperationException>(() => new MemoryBlockDevice(S, 8, recordWrites: false).DurableImage());
+        Assert.Equal("The durable image needs a device that records its writes.", refused.Message);
+    }
+
+    [Fact]
     public void Tear_Pieces_UpToThirtyPieces_OfASizeThatDividesTheSector()
     {
         // A 30-byte sector in 1-byte pieces: the highest piece alone lands.
