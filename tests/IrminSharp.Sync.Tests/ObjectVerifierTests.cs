@@ -180,6 +180,19 @@ public sealed class ObjectVerifierTests
         Assert.Contains($"object {expected} is a delta that does not fit its base {missing}", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_delta_sent_without_an_offer_is_named_as_such_when_refused()
+    {
+        var verifier = Verifier();
+        var missing = Value(2);
+        var e = Assert.Throws<SyncException>(() => verifier.Rebuild(null, missing, new ObjectEntry(new byte[] { 1 }, missing, 0, 0)));
+        Assert.Contains($"object sent unoffered is a delta against {missing}, which is not here", e.Message, StringComparison.Ordinal);
+
+        Send(verifier, missing);
+        e = Assert.Throws<SyncException>(() => verifier.Rebuild(null, missing, new ObjectEntry(new byte[] { 1 }, missing, 1 << 20, 0)));
+        Assert.Contains($"object sent unoffered is a delta that does not fit its base {missing}", e.Message, StringComparison.Ordinal);
+    }
+
     private Hash Commit(Hash root, ImmutableArray<Hash> parents, long height)
     {
         var writer = new ArrayBufferWriter<byte>();
