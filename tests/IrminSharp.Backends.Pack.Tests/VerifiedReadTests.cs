@@ -91,11 +91,7 @@ public sealed class VerifiedReadTests
         // The record is rewritten whole, CRC included, around a changed payload: only the hash of
         // what was read can tell it is not the object its header names.
         var (image, hash, position) = StoreWithContents(checkpointed: true);
-        var at = RecordByte(position);
-        var header = RecordHeader.TryParse(image.AsSpan((int)at, RecordHeader.Size))!.Value;
-        var payload = image.AsSpan((int)at + RecordHeader.Size, header.PayloadLength).ToArray();
-        payload[^1] ^= 0x01;
-        RecordHeader.WriteRecord(image.AsSpan((int)at, header.TotalLength), RecordKind.Object, hash, payload);
+        RewriteAroundOtherContent(image, position, hash);
 
         using var pack = PackFixture.Reopen(image, new PackOptions { ReadOnly = true });
         using var repo = PackFixture.Repo(pack);
@@ -121,11 +117,7 @@ public sealed class VerifiedReadTests
         }
 
         var image = device.SnapshotImage();
-        var at = RecordByte(location.Offset);
-        var header = RecordHeader.TryParse(image.AsSpan((int)at, RecordHeader.Size))!.Value;
-        var payload = image.AsSpan((int)at + RecordHeader.Size, header.PayloadLength).ToArray();
-        payload[^1] ^= 0x01;
-        RecordHeader.WriteRecord(image.AsSpan((int)at, header.TotalLength), RecordKind.Object, hash, payload);
+        RewriteAroundOtherContent(image, location.Offset, hash);
 
         using var reopened = PackFixture.Reopen(image, new PackOptions { ReadOnly = true });
         using var again = PackFixture.Repo(reopened);
@@ -157,6 +149,19 @@ public sealed class VerifiedReadTests
         }
 
         return (device.SnapshotImage(), hash, location.Offset);
+    }
+
+    /// <summary>
+    /// Rewrites the object record at log position <paramref name="position"/> whole, CRC included,
+    /// around its payload with the last bit changed: only a hash check of what is read can tell.
+    /// </summary>
+    private static void RewriteAroundOtherContent(byte[] image, long position, Hash hash)
+    {
+        var at = RecordByte(position);
+        var header = RecordHeader.TryParse(image.AsSpan((int)at, RecordHeader.Size))!.Value;
+        var payload = image.AsSpan((int)at + RecordHeader.Size, header.PayloadLength).ToArray();
+        payload[^1] ^= 0x01;
+        RecordHeader.WriteRecord(image.AsSpan((int)at, header.TotalLength), RecordKind.Object, hash, payload);
     }
 
     /// <summary>The image byte where the record at log position <paramref name="position"/> starts (no wrap in these small logs).</summary>
