@@ -74,6 +74,7 @@ public sealed class DetachedHeadWatchTests(ITestOutputHelper output)
         var threads = Enumerable.Range(0, Writers).Select(w => new Thread(() =>
         {
             start.SignalAndWait();
+            var first = true;
             for (var i = 0; i < Writes; i++)
             {
                 var step = i;
@@ -82,6 +83,13 @@ public sealed class DetachedHeadWatchTests(ITestOutputHelper output)
                     {
                         Interlocked.Increment(ref attempts);
                         tx.Set($"w{w}/{step}", "v");
+                        if (first)
+                        {
+                            // Every writer's first attempt holds its view of the head a while, so
+                            // that they overlap even on an idle machine: all but one must retry.
+                            first = false;
+                            Thread.Sleep(50);
+                        }
                     },
                     options);
             }
